@@ -1,0 +1,248 @@
+/**
+ * sdk/src/bridge.ts — the message-level relay between two MCP Transports, with the governance pipeline on both
+ * directions.
+ *
+ * It keeps every message as it arrived (ids, progress tokens, `_meta`, unknown fields) unless a stage changed
+ * it, relays server→client requests (sampling, elicitation, roots) and their answers, handles JSON-RPC batches,
+ * and assumes nothing about `initialize` (the 2026-07-28 revision is stateless). Messages are judged
+ * concurrently but delivered in arrival order per direction, so a cancellation never overtakes its request.
+ * Closing either side closes the other; requests still waiting when the server goes away are answered with
+ * ERR_UPSTREAM_UNAVAILABLE.
+ */
+import {
+  classifyMessage,
+  isJsonRpcMessage,
+  isJsonObject,
+  readId,
+  renderDenial,
+  systemClock,
+  toErrorResponse,
+  WardenError,
+  type Clock,
+  type Direction,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  type MessageContext,
+  type Operation,
+  type Pipeline,
+  type PolicyDecision,
+  type SessionInfo,
+} from '@mcp-warden/core'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+
+export interface Governance {
+  readonly pipeline: Pipeline
+  readonly session: SessionInfo
+  readonly clock?: Clock
+}
+
+export interface BridgeOptions {
+  /** Faces the host or the app's Client: Warden is the server to it. */
+  readonly client: Transport
+  /** Faces the MCP server. */
+  readonly server: Transport
+  /** Without it the bridge is a bare relay (the benchmark's baseline). */
+  readonly governance?: Governance
+  /** Transport errors and messages that could not be relayed; never throws back into the bridge. */
+  readonly onError?: (error: unknown, side: Side) => void
+}
+
+export type Side = 'client' | 'server'
+
+export interface Bridge {
+  start(): Promise<void>
+  close(): Promise<void>
+  /** Resolves with the side that closed first, once both sides are closed. */
+  readonly closed: Promise<Side>
+}
+
+interface Pending {
+  readonly request: JsonRpcRequest
+  readonly operation: Operation
+  readonly decision: PolicyDecision | undefined
+  readonly receivedAt: number
+}
+
+interface Delivery {
+  readonly to: Side
+  readonly message: JsonRpcMessage
+  /** A request that was forwarded: remembered so its response can be classified. */
+  readonly pending?: Pending
+}
+
+const keyOf = (id: JsonRpcId): string => (typeof id === 'number' ? `n:${id}` : `s:${id}`)
+
+/**
+ * Relays between two transports.
+ *
+ * @example
+ * const bridge = createBridge({ client: hostTransport, server: childTransport, governance: { pipeline, session } })
+ * await bridge.start()
+ * const closedBy = await bridge.closed
+ */
+export function createBridge(options: BridgeOptions): Bridge {
+  const { client, server, governance } = options
+  const onError = options.onError ?? (() => {})
+  const clock = governance?.clock ?? systemClock
+  const transports: Record<Side, Transport> = { client, server }
+  /** Requests from the client waiting for the server, and the reverse. */
+  const waiting: Record<Side, Map<string, Pending>> = { client: new Map(), server: new Map() }
+  const tails: Record<Direction, Promise<void>> = { 'to-server': Promise.resolve(), 'to-client': Promise.resolve() }
+  let firstClosed: Side | undefined
+  let resolveClosed!: (side: Side) => void
+  const closed = new Promise<Side>((resolve) => (resolveClosed = resolve))
+  let openSides = 2
+
+  function send(to: Side, message: JsonRpcMessage | JsonRpcMessage[]): void {
+    if (firstClosed !== undefined && to === firstClosed) return
+    transports[to].send(message as JSONRPCMessage).catch((error: unknown) => onError(error, to))
+  }
+
+  function deliver(deliveries: readonly Delivery[], batch: boolean): void {
+    const grouped: Record<Side, JsonRpcMessage[]> = { client: [], server: [] }
+    for (const delivery of deliveries) {
+      if (delivery.pending !== undefined) {
+        // The request travels to `delivery.to`; its answer comes back from that side.
+        waiting[delivery.to === 'server' ? 'client' : 'server'].set(keyOf(delivery.pending.request.id), delivery.pending)
+      }
+      if (batch) grouped[delivery.to].push(delivery.message)
+      else send(delivery.to, delivery.message)
+    }
+    if (!batch) return
+    for (const side of ['client', 'server'] as const) if (grouped[side].length > 0) send(side, grouped[side])
+  }
+
+  function takePending(direction: Direction, message: JsonRpcMessage): Pending | undefined {
+    if ('method' in message || !('id' in message) || message.id === null) return undefined
+    // A response travelling to the server answers a request the server sent, and vice versa.
+    const map = waiting[direction === 'to-server' ? 'server' : 'client']
+    const key = keyOf(message.id)
+    const pending = map.get(key)
+    if (pending !== undefined) map.delete(key)
+    return pending
+  }
+
+  function forgetCancelled(direction: Direction, message: JsonRpcMessage): void {
+    if (!('method' in message) || message.method !== 'notifications/cancelled' || !isJsonObject(message.params)) return
+    const requestId = message.params['requestId']
+    if (typeof requestId !== 'string' && typeof requestId !== 'number') return
+    waiting[direction === 'to-server' ? 'client' : 'server'].delete(keyOf(requestId))
+  }
+
+  async function judge(direction: Direction, raw: unknown): Promise<Delivery[]> {
+    const from: Side = direction === 'to-server' ? 'client' : 'server'
+    const to: Side = direction === 'to-server' ? 'server' : 'client'
+    if (!isJsonRpcMessage(raw)) return invalid(from, raw)
+    if (governance === undefined) return [{ to, message: raw }]
+    forgetCancelled(direction, raw)
+    const pending = takePending(direction, raw)
+    const isResponse = !('method' in raw)
+    const operation: Operation = isResponse ? { kind: 'response', of: pending?.operation } : classifyMessage(raw, direction)
+    const context: MessageContext = {
+      direction,
+      message: raw,
+      operation,
+      request: pending?.request,
+      requestDecision: pending?.decision,
+      requestReceivedAt: pending?.receivedAt,
+      session: governance.session,
+      findings: [],
+      modifications: [],
+      receivedAt: clock.now(),
+    }
+    const outcome = await governance.pipeline.process(context)
+    if (outcome.action === 'deny') {
+      const denial = renderDenial(outcome.context, outcome.error, outcome.auditId)
+      return denial.to === 'none' || denial.message === undefined ? [] : [{ to: denial.to, message: denial.message }]
+    }
+    const message = outcome.context.message
+    if (!isResponse && 'id' in message) {
+      const request = message as JsonRpcRequest
+      const forwarded: Pending = { request, operation, decision: outcome.context.decision, receivedAt: context.receivedAt }
+      return [{ to, message, pending: forwarded }]
+    }
+    return [{ to, message }]
+  }
+
+  function invalid(from: Side, raw: unknown): Delivery[] {
+    const id = readId(raw)
+    const error = new WardenError(
+      'ERR_INVALID_MESSAGE',
+      'MCP Warden received a message that is not valid JSON-RPC 2.0, so it was not forwarded.',
+      { stage: 'framing' },
+    )
+    onError(error, from)
+    // JSON-RPC 2.0 §5: an invalid request is answered (id null when it cannot be read); a broken response is not.
+    const looksLikeResponse = isJsonObject(raw) && !('method' in raw) && ('result' in raw || 'error' in raw)
+    return looksLikeResponse ? [] : [{ to: from, message: toErrorResponse(id, error) }]
+  }
+
+  async function judgeAll(direction: Direction, raw: unknown): Promise<{ deliveries: Delivery[]; batch: boolean }> {
+    if (!Array.isArray(raw)) return { deliveries: await judge(direction, raw), batch: false }
+    if (raw.length === 0) return { deliveries: invalid(direction === 'to-server' ? 'client' : 'server', raw), batch: false }
+    const parts = await Promise.all(raw.map((item) => judge(direction, item)))
+    return { deliveries: parts.flat(), batch: true }
+  }
+
+  function receive(direction: Direction, raw: unknown): void {
+    const work = judgeAll(direction, raw)
+    tails[direction] = tails[direction]
+      .then(() => work)
+      .then(({ deliveries, batch }) => deliver(deliveries, batch))
+      .catch((error: unknown) => onError(error, direction === 'to-server' ? 'client' : 'server'))
+  }
+
+  function answerWaiting(): void {
+    const error = new WardenError(
+      'ERR_UPSTREAM_UNAVAILABLE',
+      'The MCP server stopped before it answered. Check the server\'s log; your MCP client may restart it.',
+      { stage: 'proxy' },
+    )
+    for (const pending of waiting.client.values()) {
+      send('client', toErrorResponse(pending.request.id, error, { asToolResult: pending.operation.kind === 'tool' }))
+    }
+    waiting.client.clear()
+  }
+
+  let othersClose: Promise<void> = Promise.resolve()
+
+  function onSideClosed(side: Side): void {
+    if (firstClosed === undefined) {
+      firstClosed = side
+      const other: Side = side === 'client' ? 'server' : 'client'
+      // Let everything already judged reach the other side before it is closed.
+      othersClose = Promise.all([tails['to-server'], tails['to-client']]).then(async () => {
+        if (side === 'server') answerWaiting()
+        await transports[other].close().catch((error: unknown) => onError(error, other))
+      })
+    }
+    openSides -= 1
+    if (openSides === 0) void othersClose.then(() => resolveClosed(firstClosed ?? side))
+  }
+
+  for (const side of ['client', 'server'] as const) {
+    const direction: Direction = side === 'client' ? 'to-server' : 'to-client'
+    let sideClosed = false
+    transports[side].onmessage = (message) => receive(direction, message)
+    transports[side].onerror = (error) => onError(error, side)
+    transports[side].onclose = () => {
+      if (sideClosed) return
+      sideClosed = true
+      onSideClosed(side)
+    }
+  }
+
+  return {
+    closed,
+    async start() {
+      await server.start()
+      await client.start()
+    },
+    async close() {
+      await client.close()
+      await closed
+    },
+  }
+}
