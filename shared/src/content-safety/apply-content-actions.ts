@@ -1,0 +1,78 @@
+/**
+ * shared/src/content-safety/apply-content-actions.ts — turns findings and a policy's actions into a safe value.
+ *
+ * Replacement formats (plain ASCII, so they survive any log, terminal or model; both name the type so the model
+ * and the person reading can tell what was removed):
+ *  - `redact` → `[REDACTED:EMAIL]`
+ *  - `mask`   → `[MASKED:CREDIT_CARD:****1111]`: the last four letters or digits of the value (separators left
+ *    out), for CREDIT_CARD, US_SSN, PHONE and IBAN only — the part people use to recognise their own account.
+ *    For any other type there is nothing safe to keep, so `mask` falls back to `redact`, and the finding is
+ *    reported with the action actually taken (`redact`).
+ *  - `block`  → the value is left alone and its type is listed in `blocked` (the caller refuses the message);
+ *  - `allow`  → the value is left alone; the finding is still reported, for the audit record.
+ * A finding in a member name renames the member (see applyTextEdits for names that collide).
+ */
+import { CONTENT_ACTIONS, type ContentAction, type EntityType } from './entities.js'
+import type { Finding } from '../pipeline/types.js'
+import { applyTextEdits } from './apply-text-edits.js'
+import type { ScanFinding } from './scan-json.js'
+
+/** Types whose last four characters `mask` keeps. */
+const MASKABLE = new Set<EntityType>(['CREDIT_CARD', 'US_SSN', 'PHONE', 'IBAN'])
+const ACTIONS = new Set<string>(CONTENT_ACTIONS)
+const NOT_ALPHANUMERIC = /[^A-Za-z0-9]/g
+
+/** Chooses the action for a type (from the policy's obligations, in the stage). */
+export type ContentDecider = (type: EntityType) => ContentAction
+
+/** What `applyContentActions` did. */
+export interface ContentActionResult<T> {
+  /** The value with redactions and masks applied; the input itself when nothing was replaced. */
+  readonly value: T
+  /** Types whose action is `block`, each once, in order of first finding. Non-empty → refuse the message. */
+  readonly blocked: EntityType[]
+  /** Every finding with the action taken, in the order given. */
+  readonly applied: Finding[]
+}
+
+interface ReplaceEdit extends ScanFinding {
+  readonly action: 'redact' | 'mask'
+}
+
+/** The action actually taken for a decided action: `mask` becomes `redact` for types that cannot be masked. */
+function effectiveAction(type: EntityType, decided: unknown): ContentAction {
+  if (typeof decided !== 'string' || !ACTIONS.has(decided)) {
+    throw new TypeError(`decide() must return one of ${CONTENT_ACTIONS.join(', ')} (for ${type})`)
+  }
+  return decided === 'mask' && !MASKABLE.has(type) ? 'redact' : (decided as ContentAction)
+}
+
+function render(edit: ReplaceEdit, replaced: string): string {
+  if (edit.action === 'redact') return `[REDACTED:${edit.type}]`
+  return `[MASKED:${edit.type}:****${replaced.replace(NOT_ALPHANUMERIC, '').slice(-4)}]`
+}
+
+/**
+ * Applies each finding's action to a copy of `value` (copy-on-write: only the containers on the way to a
+ * replaced string are copied; the input is never mutated). `findings` must come from `scanJson` over this same
+ * value. Throws TypeError when `decide` returns something that is not a ContentAction, or a finding does not fit
+ * the value.
+ *
+ * @example
+ * applyContentActions({ to: 'ada@example.org' }, scanJson({ to: 'ada@example.org' }), () => 'redact')
+ * // → { value: { to: '[REDACTED:EMAIL]' }, blocked: [],
+ * //     applied: [{ type: 'EMAIL', path: '/to', start: 0, end: 15, action: 'redact' }] }
+ */
+export function applyContentActions<T>(value: T, findings: readonly ScanFinding[], decide: ContentDecider): ContentActionResult<T> {
+  if (typeof decide !== 'function') throw new TypeError('"decide" must be a function')
+  const blocked = new Set<EntityType>()
+  const applied: Finding[] = []
+  const edits: ReplaceEdit[] = []
+  for (const finding of findings) {
+    const action = effectiveAction(finding.type, decide(finding.type))
+    applied.push({ type: finding.type, path: finding.path, start: finding.start, end: finding.end, action })
+    if (action === 'block') blocked.add(finding.type)
+    else if (action === 'redact' || action === 'mask') edits.push({ ...finding, action })
+  }
+  return { value: applyTextEdits(value, edits, render), blocked: [...blocked], applied }
+}

@@ -1,0 +1,26 @@
+/**
+ * shared/src/content-safety/detectors/email.ts — email addresses.
+ *
+ * A practical subset of RFC 5322 §3.4.1 `addr-spec`: a dot-atom local part of the characters people actually use
+ * (`A-Z a-z 0-9 _ % + -`, with single dots between them), at most 64 characters (RFC 5321 §4.5.3.1.1), then a
+ * domain of LDH labels (RFC 1035 §2.3.1, at most 63 characters each) with a dot and a final TLD of two or more
+ * letters. Quoted local parts and IP-literal domains are left out: they are rare in real text and their broad
+ * alphabets would swallow the `name=` or `'` around an address.
+ */
+import { createRegexDetector, type Detector } from '../detector.js'
+
+/**
+ * Linear (see detector.ts): the lookbehind lets a match start only where a run of local-part characters (or
+ * dots) starts; the local part is one bounded loop whose two alternatives start with different characters; each
+ * domain label is bounded and ends at a dot the label cannot contain; the TLD is bounded.
+ */
+const EMAIL =
+  /(?<![A-Za-z0-9_%+.-])[A-Za-z0-9_%+-](?:[A-Za-z0-9_%+-]|\.(?=[A-Za-z0-9_%+-])){0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,126}[A-Za-z]{2,63}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g
+
+/**
+ * Detects email addresses (`EMAIL`).
+ *
+ * @example
+ * emailDetector.find('write to ada@example.org') // → [{ start: 9, end: 24 }]
+ */
+export const emailDetector: Detector = createRegexDetector({ type: 'EMAIL', pattern: EMAIL })

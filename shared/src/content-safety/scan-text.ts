@@ -1,0 +1,106 @@
+/**
+ * shared/src/content-safety/scan-text.ts — runs detectors over one string and settles overlaps.
+ *
+ * This is the seam the later engine widens (normalising evasions before the detectors run and mapping spans
+ * back); callers depend on its result, not on how detectors are combined.
+ *
+ * Overlap rule: when spans of different types overlap, only the most specific survives, decided in this order:
+ *  1. a named secret (any secret type but GENERIC_SECRET) beats GENERIC_SECRET, which beats any PII type —
+ *     a key's own pattern says more than a generic one, and a secret inside text that looks like PII (an API key
+ *     in an email's local part) must not be downgraded to the PII's action;
+ *  2. then the longer span beats the shorter one (it covers more of the value);
+ *  3. then the earlier start, then the order of ENTITY_TYPES (so the result never depends on detector order).
+ * Spans are taken greedily in that order, dropping any that overlaps one already taken. Spans that only touch
+ * (`end === start`) do not overlap.
+ */
+import { ENTITY_TYPES, SECRET_ENTITY_TYPES, type EntityType } from './entities.js'
+import type { Detector, DetectorContext, Span } from './detector.js'
+
+/** A span with the entity type found there. */
+export interface TextFinding extends Span {
+  readonly type: EntityType
+}
+
+const SECRET_TYPES = new Set<EntityType>(SECRET_ENTITY_TYPES)
+const TYPE_ORDER = new Map<EntityType, number>(ENTITY_TYPES.map((type, index) => [type, index]))
+
+function specificity(type: EntityType): number {
+  if (type === 'GENERIC_SECRET') return 1
+  return SECRET_TYPES.has(type) ? 2 : 0
+}
+
+function comparePriority(a: TextFinding, b: TextFinding): number {
+  return (
+    specificity(b.type) - specificity(a.type) ||
+    b.end - b.start - (a.end - a.start) ||
+    a.start - b.start ||
+    (TYPE_ORDER.get(a.type) ?? 0) - (TYPE_ORDER.get(b.type) ?? 0)
+  )
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return a.start < b.end && b.start < a.end
+}
+
+/** Greedy choice inside one group of transitively overlapping spans (small: one span per detector, mostly). */
+function settleCluster(cluster: TextFinding[], kept: TextFinding[]): void {
+  if (cluster.length === 1) {
+    kept.push(...cluster)
+    return
+  }
+  const chosen: TextFinding[] = []
+  for (const finding of cluster.sort(comparePriority)) {
+    if (!chosen.some((other) => overlaps(other, finding))) chosen.push(finding)
+  }
+  kept.push(...chosen.sort((a, b) => a.start - b.start))
+}
+
+/**
+ * Applies the overlap rule (see the top of this file) to spans from any detectors; the result is sorted by start
+ * and free of overlaps. Sorting once and splitting into clusters keeps it O(n log n) for many findings.
+ *
+ * @example
+ * resolveOverlaps([{ type: 'EMAIL', start: 0, end: 40 }, { type: 'STRIPE_KEY', start: 0, end: 32 }])
+ * // → [{ type: 'STRIPE_KEY', start: 0, end: 32 }]
+ */
+export function resolveOverlaps(findings: readonly TextFinding[]): TextFinding[] {
+  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end)
+  const kept: TextFinding[] = []
+  let cluster: TextFinding[] = []
+  let clusterEnd = -1
+  for (const finding of sorted) {
+    if (cluster.length > 0 && finding.start >= clusterEnd) {
+      settleCluster(cluster, kept)
+      cluster = []
+    }
+    cluster.push(finding)
+    clusterEnd = cluster.length === 1 ? finding.end : Math.max(clusterEnd, finding.end)
+  }
+  if (cluster.length > 0) settleCluster(cluster, kept)
+  return kept
+}
+
+function assertSpan(span: Span, text: string, detector: Detector): void {
+  const valid =
+    Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.start < span.end && span.end <= text.length
+  if (!valid) throw new TypeError(`a ${detector.type} detector returned a span outside the text or empty`)
+}
+
+/**
+ * Runs every detector over `text` and returns the surviving findings, sorted by start. Throws TypeError when a
+ * detector returns an impossible span (a bug in that detector; the pipeline turns it into a deny).
+ *
+ * @example
+ * scanText('mail ada@example.org', DEFAULT_DETECTORS) // → [{ type: 'EMAIL', start: 5, end: 20 }]
+ */
+export function scanText(text: string, detectors: readonly Detector[], context?: DetectorContext): TextFinding[] {
+  const found: TextFinding[] = []
+  for (const detector of detectors) {
+    for (const span of detector.find(text, context)) {
+      assertSpan(span, text, detector)
+      found.push({ type: detector.type, start: span.start, end: span.end })
+    }
+  }
+  if (found.length <= 1) return found
+  return resolveOverlaps(found)
+}
