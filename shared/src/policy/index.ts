@@ -1,0 +1,17 @@
+/**
+ * shared/src/policy/index.ts — the public surface of the policy module.
+ *
+ * Load a document with `parsePolicy`, decide with `evaluatePolicy` or the `policyStage`, filter lists with
+ * `mayList`. The document format is described by `PolicySchema` and, for editors, shared/policy.schema.json.
+ */
+export { isCompiledPolicy } from './compiled-policy.js'
+export type { CompiledPolicy, TargetKind } from './compiled-policy.js'
+export { evaluatePolicy } from './evaluate-policy.js'
+export type { PolicyRequest } from './evaluate-policy.js'
+export { mayList } from './may-list.js'
+export { parsePolicy } from './parse-policy.js'
+export type { PolicyFormat } from './parse-policy.js'
+export { PolicySchema, policyJsonSchema } from './policy-schema.js'
+export type { PolicyCondition, PolicyContent, PolicyDocument, PolicyRule, PolicySubjects } from './policy-schema.js'
+export { policyStage } from './policy-stage.js'
+export type { PolicyStageOptions } from './policy-stage.js'

@@ -1,0 +1,231 @@
+/**
+ * shared/src/policy/policy-schema.ts — the policy document, as a zod 4 schema.
+ *
+ * Every object is strict, so a misspelt key is an error rather than a silently ignored line. Checks that need more
+ * than one field (unique rule ids, "at least one of") are refinements; they run once the fields themselves are valid.
+ * The JSON Schema for editors (shared/policy.schema.json) is generated from this file by `policyJsonSchema()`.
+ */
+import { z } from 'zod'
+import { CONTENT_ACTIONS, ENTITY_TYPES } from '../content-safety/entities.js'
+
+// Descriptions and $defs ids for the JSON Schema live in a registry of our own, not zod's global one, so they neither
+// clash with other modules' ids nor depend on how often this module is loaded.
+const policyMeta = z.registry<z.GlobalMeta>()
+
+const ID_FORMAT = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/
+const RULE_SUBJECT_KEYS = ['users', 'emails', 'emailDomains', 'groups', 'claims'] as const
+
+const Id = z
+  .string()
+  .regex(ID_FORMAT, 'must be 1-100 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit')
+const NonEmptyStrings = z.array(z.string().min(1)).min(1)
+const Patterns = z.array(z.string().min(1)).min(1).register(policyMeta, {
+  id: 'WardenPolicyPatterns',
+  description:
+    'Glob patterns: "*" matches any run of characters, "?" one; everything else is literal. The whole name must ' +
+    'match, case-sensitively, after Unicode NFC normalisation.',
+})
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()])
+
+/** A JavaScript regular expression source, matched against the whole value (it is wrapped as `^(?:…)$`). */
+const RegexSource = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    const problem = regexProblem(source)
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${problem}` })
+  })
+
+/** One argument condition: exactly one operator. */
+const Condition = z
+  .strictObject({
+    equals: Scalar.optional().register(policyMeta, { description: 'Strict equality, no type coercion ("1" is not 1).' }),
+    oneOf: z.array(Scalar).min(1).optional().register(policyMeta, { description: 'Strictly equal to one of these.' }),
+    pattern: RegexSource.optional().register(policyMeta, {
+      description: 'A string matching this JavaScript regular expression in full (anchored, no flags).',
+    }),
+    range: z
+      .strictObject({ min: z.number().optional(), max: z.number().optional() })
+      .refine((r) => r.min !== undefined || r.max !== undefined, 'give min, max or both')
+      .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not exceed max')
+      .optional()
+      .register(policyMeta, { description: 'A finite number within [min, max], inclusive. A numeric string does not qualify.' }),
+    prefix: z.string().min(1).optional().register(policyMeta, {
+      description: 'A string starting with this text. Lexical: paths are not resolved, so "/a/../b" starts with "/a/".',
+    }),
+    absent: z.literal(true).optional().register(policyMeta, { description: 'The argument is not given at all.' }),
+  })
+  .refine((c) => Object.keys(c).length === 1, 'give exactly one of equals, oneOf, pattern, range, prefix or absent')
+  .register(policyMeta, { id: 'WardenPolicyCondition', minProperties: 1, maxProperties: 1 })
+
+const Subjects = z
+  .strictObject({
+    anyone: z.literal(true).optional().register(policyMeta, { description: 'Every signed-in identity.' }),
+    users: NonEmptyStrings.optional().register(policyMeta, { description: 'Subject (sub) or verified email, exact.' }),
+    emails: NonEmptyStrings.optional().register(policyMeta, { description: 'Verified email, case-insensitive.' }),
+    emailDomains: z
+      .array(z.string().regex(/^[^@\s]+$/, 'must be a domain such as example.com, without "@"'))
+      .min(1)
+      .optional()
+      .register(policyMeta, { description: 'Domain of a verified email, case-insensitive; subdomains do not match.' }),
+    groups: NonEmptyStrings.optional(),
+    claims: z
+      .record(z.string().min(1), NonEmptyStrings)
+      .refine((claims) => Object.keys(claims).length > 0, 'name at least one claim')
+      .optional()
+      .register(policyMeta, {
+        description: 'Claim name to accepted string values; an array claim matches if any element does.',
+        minProperties: 1,
+      }),
+  })
+  .superRefine((subjects, ctx) => {
+    const listed = RULE_SUBJECT_KEYS.filter((key) => subjects[key] !== undefined)
+    if (subjects.anyone === true && listed.length > 0) {
+      ctx.addIssue({ code: 'custom', message: '"anyone: true" cannot be combined with other subject keys' })
+    } else if (subjects.anyone !== true && listed.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'name who the rule applies to (users, emails, emailDomains, groups or claims), or write "anyone: true"',
+      })
+    }
+  })
+  .register(policyMeta, { id: 'WardenPolicySubjects', minProperties: 1 })
+
+const Content = z
+  .strictObject({
+    action: z.enum(CONTENT_ACTIONS).optional().register(policyMeta, { description: 'For entity types not listed in `types`.' }),
+    types: z.partialRecord(z.enum(ENTITY_TYPES), z.enum(CONTENT_ACTIONS)).optional(),
+    scanResults: z.boolean().optional().register(policyMeta, { description: 'Also scan results on their way to the host.' }),
+  })
+  .register(policyMeta, { id: 'WardenPolicyContent' })
+
+const RateLimit = z
+  .strictObject({
+    id: Id,
+    scope: z.enum(['user', 'user-tool']),
+    capacity: z.int().positive(),
+    windowSeconds: z.number().positive(),
+  })
+  .register(policyMeta, { id: 'WardenPolicyRateLimit', description: 'Token bucket: capacity calls, refilled over windowSeconds.' })
+
+const Budget = z
+  .strictObject({
+    id: Id,
+    scope: z.enum(['user', 'user-tool']),
+    limit: z.number().positive(),
+    period: z.enum(['hour', 'day', 'month']),
+  })
+  .register(policyMeta, { id: 'WardenPolicyBudget', description: 'Total cost allowed per period.' })
+
+const RateLimits = z.array(RateLimit).superRefine((list, ctx) => uniqueIds(list, ctx, 'rate limit'))
+const Budgets = z.array(Budget).superRefine((list, ctx) => uniqueIds(list, ctx, 'budget'))
+
+const RuleFields = z.strictObject({
+  id: Id,
+  description: z.string().optional(),
+  effect: z.enum(['allow', 'deny']),
+  subjects: Subjects,
+  servers: Patterns,
+  tools: Patterns.optional(),
+  prompts: Patterns.optional(),
+  resources: Patterns.optional().register(policyMeta, { description: 'Glob patterns on the resource URI.' }),
+  when: z
+    .record(z.string().min(1), Condition)
+    .optional()
+    .register(policyMeta, {
+      description: 'Conditions on top-level argument names (no dotted paths); all must hold. Tools and prompts only.',
+    }),
+  content: Content.optional(),
+  rateLimits: RateLimits.optional(),
+  budgets: Budgets.optional(),
+})
+
+const Rule = RuleFields.superRefine(checkRuleShape).register(policyMeta, {
+  id: 'WardenPolicyRule',
+  anyOf: [{ required: ['tools'] }, { required: ['prompts'] }, { required: ['resources'] }],
+})
+
+const Defaults = z.strictObject({ content: Content.optional(), rateLimits: RateLimits.optional(), budgets: Budgets.optional() })
+
+/** The policy document schema (version 1). */
+export const PolicySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    revision: z.string().min(1).max(200).register(policyMeta, { description: 'Recorded with every decision.' }),
+    defaults: Defaults.optional(),
+    costs: z
+      .record(z.string().min(1), z.number().nonnegative())
+      .optional()
+      .register(policyMeta, { description: '"<server>/<tool>" glob to cost; an exact key wins, then the most specific pattern.' }),
+    allowMethods: NonEmptyStrings.optional().register(policyMeta, { description: 'Unclassified JSON-RPC methods to allow, exact.' }),
+    rules: z
+      .array(Rule)
+      .superRefine((rules, ctx) => uniqueIds(rules, ctx, 'rule'))
+      .register(policyMeta, { description: 'Deny by default: a call needs an allow rule, and any deny rule overrides it.' }),
+  })
+  .register(policyMeta, { title: 'MCP Warden policy', description: 'Who may use which MCP tools, prompts and resources.' })
+
+/** A validated policy document. */
+export type PolicyDocument = z.infer<typeof PolicySchema>
+/** One rule of a policy document. */
+export type PolicyRule = PolicyDocument['rules'][number]
+/** One argument condition of a rule's `when`. */
+export type PolicyCondition = z.infer<typeof Condition>
+/** The subjects of a rule. */
+export type PolicySubjects = z.infer<typeof Subjects>
+/** Content obligations in `defaults` or a rule. */
+export type PolicyContent = z.infer<typeof Content>
+
+/**
+ * The JSON Schema (draft 2020-12) of policy documents, for editors. Cross-field checks (unique ids, "exactly one
+ * operator") are not expressible there; `parsePolicy` enforces them.
+ *
+ * @example writeFileSync('policy.schema.json', JSON.stringify(policyJsonSchema(), null, 2) + '\n')
+ */
+export function policyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(PolicySchema, { target: 'draft-2020-12', io: 'input', metadata: policyMeta }) as Record<
+    string,
+    unknown
+  >
+}
+
+function checkRuleShape(rule: z.infer<typeof RuleFields>, ctx: z.RefinementCtx): void {
+  if (rule.tools === undefined && rule.prompts === undefined && rule.resources === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'name what the rule covers: tools, prompts or resources' })
+  }
+  if (rule.when !== undefined && rule.resources !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['when'],
+      message: 'conditions apply to tool and prompt arguments; put resources in a separate rule without "when"',
+    })
+  }
+  if (rule.effect === 'deny') {
+    for (const key of ['content', 'rateLimits', 'budgets'] as const) {
+      if (rule[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only allow rules carry obligations' })
+    }
+  }
+}
+
+function uniqueIds(list: readonly { readonly id: string }[], ctx: z.RefinementCtx, what: string): void {
+  const seen = new Set<string>()
+  list.forEach((item, index) => {
+    if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate ${what} id "${item.id}"` })
+    seen.add(item.id)
+  })
+}
+
+/**
+ * Why a pattern cannot be used, or undefined. Both the bare source and the anchored form must compile: a source
+ * such as `a)|(b` is invalid alone but would compile once wrapped, and then match anything starting with "a".
+ */
+function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source)
+    new RegExp(`^(?:${source})$`)
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
+}
