@@ -42,6 +42,31 @@ describe('identityStage', () => {
     expect([verdict.error.code, verdict.error.message, verdict.error.stage]).toEqual(['ERR_SIGNED_OUT', SIGNED_OUT, 'identity'])
   })
 
+  const INITIALIZE: MessageContext = {
+    ...CONTEXT,
+    message: { jsonrpc: '2.0', id: 0, method: 'initialize', params: {} },
+    operation: { kind: 'protocol', method: 'initialize' },
+  }
+  const LIST: MessageContext = { ...CONTEXT, message: { jsonrpc: '2.0', id: 2, method: 'tools/list' }, operation: { kind: 'list', method: 'tools/list' } }
+  const RESULT: MessageContext = { ...CONTEXT, direction: 'to-client', message: { jsonrpc: '2.0', id: 1, result: {} }, operation: { kind: 'response', of: undefined } }
+
+  it.each([
+    ['initialize', INITIALIZE],
+    ['a response', RESULT],
+  ])('lets %s through without an identity, so the session starts and the first call says "sign in"', async (_, context) => {
+    for (const token of [undefined, 'bad']) {
+      expect(await identityStage({ resolveToken: () => token, verifier }).process(context)).toEqual({ action: 'pass', context })
+    }
+  })
+
+  it('still attaches the identity to protocol messages when there is one', async () => {
+    expect(await identityStage({ resolveToken: () => 'good', verifier }).process(INITIALIZE)).toEqual({ action: 'pass', context: { ...INITIALIZE, identity: ALICE } })
+  })
+
+  it('denies tools/list when signed out, with the sign-in message', async () => {
+    expect(await identityStage({ resolveToken: () => undefined, verifier }).process(LIST)).toMatchObject({ action: 'deny', error: { code: 'ERR_SIGNED_OUT', message: SIGNED_OUT } })
+  })
+
   it('denies with the verifier’s error', async () => {
     const verdict = await identityStage({ resolveToken: () => 'bad', verifier }).process(CONTEXT)
     expect(verdict).toMatchObject({ action: 'deny', error: { code: 'ERR_IDENTITY_UNKNOWN', message: 'The identity token could not be verified (wrong audience).' } })

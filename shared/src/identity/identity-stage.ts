@@ -24,6 +24,16 @@ export interface IdentityStageOptions {
   readonly verifier: { verify(token: string): Promise<Identity> }
 }
 
+/**
+ * Messages that carry no effect of their own (initialize, ping, notifications) and responses (whose request was
+ * already judged) go on without an identity when there is none: the session then starts, and the person sees
+ * "sign in" on the first call that needs it instead of a server that mysteriously fails to start.
+ */
+function needsIdentity(context: MessageContext): boolean {
+  const kind = context.operation.kind
+  return kind !== 'protocol' && kind !== 'response'
+}
+
 function signedOut(): Verdict {
   return { action: 'deny', error: new WardenError('ERR_SIGNED_OUT', SIGNED_OUT_MESSAGE, { stage: 'identity' }) }
 }
@@ -44,20 +54,21 @@ export function identityStage(options: IdentityStageOptions): Stage {
   return {
     name: 'identity',
     async process(context) {
+      const required = needsIdentity(context)
       let token: string | undefined
       try {
         token = await resolveToken(context)
       } catch (error) {
         // e.g. ERR_AGENT_UNAVAILABLE from the agent client: deny with it; anything else fails closed upstream.
-        if (isWardenError(error)) return { action: 'deny', error }
-        throw error
+        if (!isWardenError(error)) throw error
+        return required ? { action: 'deny', error } : { action: 'pass', context }
       }
-      if (token === undefined || token === '') return signedOut()
+      if (token === undefined || token === '') return required ? signedOut() : { action: 'pass', context }
       try {
         const identity = await verifier.verify(token)
         return { action: 'pass', context: { ...context, identity } }
       } catch (error) {
-        return { action: 'deny', error: toIdentityError(error) }
+        return required ? { action: 'deny', error: toIdentityError(error) } : { action: 'pass', context }
       }
     },
   }
