@@ -1,3 +1,7 @@
+/**
+ * @mcp-warden/core — the governance core of MCP Warden: JSON-RPC model and framing, the pipeline and its
+ * stages (identity, policy, content safety, limits), audit sinks and the error model. No Electron, no MCP SDK.
+ */
 export { WardenError, isWardenError } from './errors.js'
 export type {
   Frame,
@@ -53,5 +57,38 @@ export type {
   Verdict,
 } from './pipeline/types.js'
 export type { AuditFinding, AuditIdentity, AuditRecord, AuditSink } from './audit/record.js'
-export { CONTENT_ACTIONS, ENTITY_TYPES, PII_ENTITY_TYPES, SECRET_ENTITY_TYPES, isEntityType } from './content-safety/entities.js'
-export type { ContentAction, EntityType, PiiEntityType, SecretEntityType } from './content-safety/entities.js'
+export {
+  applyContentActions,
+  CONTENT_ACTIONS,
+  contentSafetyStage,
+  createRegexDetector,
+  DEFAULT_DETECTORS,
+  ENTITY_TYPES,
+  isEntityType,
+  PII_ENTITY_TYPES,
+  scanJson,
+  SECRET_ENTITY_TYPES,
+} from './content-safety/index.js'
+export type {
+  ContentAction,
+  ContentActionResult,
+  ContentSafetyStageOptions,
+  Detector,
+  DetectorContext,
+  EntityType,
+  PiiEntityType,
+  ScanFinding,
+  ScanJsonOptions,
+  SecretEntityType,
+  Span,
+} from './content-safety/index.js'
+export { createTokenVerifier, DEFAULT_ALGORITHMS, IDP_UNREACHABLE_MESSAGE, identityStage, SIGNED_OUT_EXPIRED_MESSAGE, SIGNED_OUT_MESSAGE } from './identity/index.js'
+export type { ClaimsMapping, IdentityStageOptions, TokenVerifier, TokenVerifierOptions } from './identity/index.js'
+export { createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage } from './limits/index.js'
+export type { BudgetResult, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
+export { createFileAuditSink, createMemoryAuditSink } from './audit/index.js'
+export type { FileAuditSinkOptions, MemoryAuditSink } from './audit/index.js'
+export { evaluatePolicy, mayList, parsePolicy, policyJsonSchema, policyStage } from './policy/index.js'
+export type { CompiledPolicy, PolicyDocument, PolicyFormat, PolicyRequest, PolicyRule, PolicyStageOptions } from './policy/index.js'
+export { createStandardPipeline } from './standard-pipeline.js'
+export type { StandardPipelineOptions } from './standard-pipeline.js'

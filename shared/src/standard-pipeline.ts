@@ -1,0 +1,55 @@
+/**
+ * shared/src/standard-pipeline.ts — the pipeline every Warden edge runs: identity → policy → content safety →
+ * limits, then audit. One assembly, so the proxy and the SDK cannot drift apart.
+ *
+ * Order matters: policy needs the identity; content safety and limits take their obligations from the policy
+ * decision; limits run last so a call blocked for its content does not spend the user's rate limit or budget.
+ */
+import type { AuditSink } from './audit/record.js'
+import { contentSafetyStage } from './content-safety/content-safety-stage.js'
+import { identityStage, type IdentityStageOptions } from './identity/identity-stage.js'
+import type { LimitStore } from './limits/limit-store.js'
+import { limitsStage } from './limits/limits-stage.js'
+import { createPipeline, type Pipeline } from './pipeline/pipeline.js'
+import type { Clock } from './pipeline/types.js'
+import type { CompiledPolicy } from './policy/compiled-policy.js'
+import { policyStage } from './policy/policy-stage.js'
+
+export interface StandardPipelineOptions {
+  /** The token for a message: from the environment (headless proxy), the agent, or an SDK session. */
+  readonly resolveToken: IdentityStageOptions['resolveToken']
+  readonly verifier: IdentityStageOptions['verifier']
+  /** The policy, or a function returning the one in force now (a refresh applies to the next message). */
+  readonly policy: CompiledPolicy | (() => CompiledPolicy)
+  readonly limitStore: LimitStore
+  readonly audit: AuditSink
+  readonly clock?: Clock | undefined
+  readonly newId?: (() => string) | undefined
+  readonly onError?: ((error: unknown) => void) | undefined
+}
+
+/**
+ * @example
+ * const pipeline = createStandardPipeline({
+ *   resolveToken: () => process.env.MCP_WARDEN_TOKEN,
+ *   verifier: createTokenVerifier({ issuer, audience: clientId }),
+ *   policy: parsePolicy(text),
+ *   limitStore: createMemoryLimitStore(),
+ *   audit: createFileAuditSink('audit.jsonl'),
+ * })
+ */
+export function createStandardPipeline(options: StandardPipelineOptions): Pipeline {
+  const { clock } = options
+  return createPipeline({
+    stages: [
+      identityStage({ resolveToken: options.resolveToken, verifier: options.verifier }),
+      policyStage({ policy: options.policy }),
+      contentSafetyStage(),
+      limitsStage(clock === undefined ? { store: options.limitStore } : { store: options.limitStore, clock }),
+    ],
+    audit: options.audit,
+    ...(clock === undefined ? {} : { clock }),
+    ...(options.newId === undefined ? {} : { newId: options.newId }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
+  })
+}
