@@ -152,3 +152,25 @@ describe('createBridge', () => {
     expect(serverClosed).toBe(true)
   })
 })
+
+describe('rejectFrame', () => {
+  const tooLarge = new WardenError('ERR_MESSAGE_TOO_LARGE', 'Too large.', { stage: 'framing' })
+
+  it('answers the host\'s waiting request when the server\'s response to it was unreadable', async () => {
+    const { host, server, bridge } = await setup(passAll)
+    const arrived = server.next()
+    await host.send({ jsonrpc: '2.0', id: 'q', method: 'tools/call', params: { name: 'echo' } })
+    await arrived
+    const reply = host.next()
+    bridge.rejectFrame('server', tooLarge, 'q')
+    expect(await reply).toMatchObject({ id: 'q', result: { isError: true, _meta: { 'dev.mcpwarden/denial': { code: 'ERR_MESSAGE_TOO_LARGE' } } } })
+  })
+
+  it('answers the sender of an unreadable request', async () => {
+    const { host, server, bridge } = await setup(passAll)
+    const reply = host.next()
+    bridge.rejectFrame('client', tooLarge, 12)
+    expect(await reply).toMatchObject({ id: 12, error: { code: -32600, data: { code: 'ERR_MESSAGE_TOO_LARGE' } } })
+    expect(server.received).toEqual([])
+  })
+})

@@ -54,6 +54,12 @@ export type Side = 'client' | 'server'
 export interface Bridge {
   start(): Promise<void>
   close(): Promise<void>
+  /**
+   * A frame from `from` could not be read (too large, too deep, not JSON). Whoever waits for an answer with that
+   * id gets the error instead, so nothing is dropped silently: the sender of a bad request, or the requester
+   * whose response was unreadable.
+   */
+  rejectFrame(from: Side, error: WardenError, id: JsonRpcId | null): void
   /** Resolves with the side that closed first, once both sides are closed. */
   readonly closed: Promise<Side>
 }
@@ -234,8 +240,25 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
   }
 
+  function rejectFrame(from: Side, error: WardenError, id: JsonRpcId | null): void {
+    const other: Side = from === 'client' ? 'server' : 'client'
+    const waitingForAnswer = id === null ? undefined : waiting[other].get(keyOf(id))
+    if (id !== null && waitingForAnswer !== undefined) {
+      // `from` was answering a request of `other`'s: tell `other` its answer was lost.
+      waiting[other].delete(keyOf(id))
+      const asToolResult = waitingForAnswer.operation.kind === 'tool'
+      tails[from === 'client' ? 'to-server' : 'to-client'] = tails[from === 'client' ? 'to-server' : 'to-client'].then(() =>
+        send(other, toErrorResponse(id, error, { asToolResult })),
+      )
+      return
+    }
+    // A bad request (or one whose id could not be read): its sender gets the error, as JSON-RPC 2.0 §5 asks.
+    if (from === 'client' || id !== null) send(from, toErrorResponse(id, error))
+  }
+
   return {
     closed,
+    rejectFrame,
     async start() {
       await server.start()
       await client.start()
