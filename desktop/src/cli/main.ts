@@ -1,0 +1,63 @@
+/**
+ * desktop/src/cli/main.ts — `mcp-warden VERB ...`: dispatch, help, and the one place errors become exit codes.
+ */
+import { EXIT_CODE, isWardenError, toExitCode, type ExitCode } from '@mcp-warden/core'
+import { demoCommand, DEMO_HELP } from '../demo/demo-command.js'
+import type { CliIo } from './io.js'
+import { proxyCommand, PROXY_HELP } from './proxy-command.js'
+
+export const VERSION = '0.1.0'
+
+export const MAIN_HELP = `Usage: mcp-warden <command> [options]
+
+Governance for Model Context Protocol tool calls: identity, policy, content safety, usage limits, audit.
+
+Commands:
+  proxy     run an MCP server behind MCP Warden (what your MCP client launches)
+  demo      see every concern at work against a local identity provider and a sample server
+
+Run \`mcp-warden <command> --help\` for a command's options.
+Options: -h, --help   --version
+`
+
+interface Command {
+  readonly run: (argv: readonly string[], io: CliIo) => Promise<ExitCode>
+  readonly help: string
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  proxy: { run: proxyCommand, help: PROXY_HELP },
+  demo: { run: demoCommand, help: DEMO_HELP },
+}
+
+/**
+ * Runs one CLI invocation and returns its exit code: 0 ok, 1 runtime failure, 2 usage or configuration error.
+ *
+ * @example
+ * const code = await main(['proxy', '--config', 'proxy.yaml', '--', 'node', 'server.js'], io)
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [verb, ...rest] = argv
+  if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
+    const topic = verb === 'help' ? rest[0] : undefined
+    const command = topic === undefined ? undefined : COMMANDS[topic]
+    ;(verb === undefined ? io.stderr : io.stdout).write(command?.help ?? MAIN_HELP)
+    return verb === undefined ? EXIT_CODE.USAGE : EXIT_CODE.OK
+  }
+  if (verb === '--version') {
+    io.stdout.write(`${VERSION}\n`)
+    return EXIT_CODE.OK
+  }
+  const command = COMMANDS[verb]
+  if (command === undefined) {
+    io.stderr.write(`mcp-warden: unknown command "${verb}". Run \`mcp-warden --help\` for the list.\n`)
+    return EXIT_CODE.USAGE
+  }
+  try {
+    return await command.run(rest, io)
+  } catch (error) {
+    const text = isWardenError(error) ? `${error.message} (${error.code})` : `unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`
+    io.stderr.write(`mcp-warden ${verb}: ${text}\n`)
+    return toExitCode(error)
+  }
+}
