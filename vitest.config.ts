@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    // The JSON report is what .ci/run tallies; the default reporter is for people.
+    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     projects: [
       {
         extends: true,

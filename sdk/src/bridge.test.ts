@@ -1,4 +1,4 @@
-import { WardenError, type AuditRecord, type MessageContext, type Pipeline, type Verdict } from '@mcp-warden/core'
+import { WardenError, type MessageContext, type Pipeline, type Verdict } from '@mcp-warden/core'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
@@ -21,13 +21,10 @@ function endpoint(transport: Transport): { received: unknown[]; send(message: un
 }
 
 /** A pipeline whose verdict per message is chosen by the test. */
-function scriptedPipeline(decide: (context: MessageContext) => Verdict | Promise<Verdict>): Pipeline & { records: Partial<AuditRecord>[] } {
-  const records: Partial<AuditRecord>[] = []
+function scriptedPipeline(decide: (context: MessageContext) => Verdict | Promise<Verdict>): Pipeline {
   return {
-    records,
     async process(context) {
       const verdict = await decide(context)
-      records.push({ direction: context.direction, method: 'method' in context.message ? context.message.method : 'response' })
       return verdict.action === 'pass'
         ? { action: 'pass', context: verdict.context, auditId: 'a1' }
         : { action: 'deny', error: verdict.error, context, auditId: 'a1' }
