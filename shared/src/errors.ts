@@ -24,7 +24,7 @@ export type WireErrorCode =
   | 'ERR_INTERNAL'
 
 /** Codes for local conditions; they never cross the wire (rendered as ERR_INTERNAL if they ever reach it). */
-export type LocalErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_USAGE' | 'ERR_AUDIT_UNAVAILABLE' | 'ERR_UPSTREAM_EXITED'
+export type LocalErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_USAGE' | 'ERR_AUDIT_UNAVAILABLE'
 
 export type ErrorCode = WireErrorCode | LocalErrorCode
 
