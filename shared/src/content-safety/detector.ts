@@ -73,11 +73,13 @@ export function createRegexDetector(options: RegexDetectorOptions): Detector {
   if (!isEntityType(type)) throw new TypeError('"type" must be one of the entity types in ENTITY_TYPES')
   if (!(pattern instanceof RegExp) || !pattern.global) throw new TypeError('"pattern" must be a RegExp with the g flag')
   if (check !== undefined && typeof check !== 'function') throw new TypeError('"check" must be a function')
+  // One private copy, so nobody else moves its lastIndex; find is synchronous and resets it, so calls stay pure
+  // (a copy per call cost more than the scanning itself on short strings).
+  const regex = new RegExp(pattern.source, pattern.flags)
   return {
     type,
     find(text, context = NO_CONTEXT) {
-      // A copy per call: a shared global regex carries lastIndex between calls, which would make find impure.
-      const regex = new RegExp(pattern.source, pattern.flags)
+      regex.lastIndex = 0
       const spans: Span[] = []
       for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
         const whole = { start: match.index, end: match.index + match[0].length }
