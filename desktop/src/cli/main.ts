@@ -2,9 +2,7 @@
  * desktop/src/cli/main.ts — `mcp-warden VERB ...`: dispatch, help, and the one place errors become exit codes.
  */
 import { EXIT_CODE, isWardenError, toExitCode, type ExitCode } from '@mcp-warden/core'
-import { demoCommand, DEMO_HELP } from '../demo/demo-command.js'
 import type { CliIo } from './io.js'
-import { proxyCommand, PROXY_HELP } from './proxy-command.js'
 
 export const VERSION = '0.1.0'
 
@@ -22,12 +20,20 @@ Options: -h, --help   --version
 
 interface Command {
   readonly run: (argv: readonly string[], io: CliIo) => Promise<ExitCode>
-  readonly help: string
+  readonly help: () => Promise<string>
 }
 
+// Each verb is loaded only when used: the proxy, which hosts start once per server, must not pay for the demo's
+// identity provider and MCP client (startup time, memory, garbage-collection work on the hot path).
 const COMMANDS: Readonly<Record<string, Command>> = {
-  proxy: { run: proxyCommand, help: PROXY_HELP },
-  demo: { run: demoCommand, help: DEMO_HELP },
+  proxy: {
+    run: async (argv, io) => (await import('./proxy-command.js')).proxyCommand(argv, io),
+    help: async () => (await import('./proxy-command.js')).PROXY_HELP,
+  },
+  demo: {
+    run: async (argv, io) => (await import('../demo/demo-command.js')).demoCommand(argv, io),
+    help: async () => (await import('../demo/demo-command.js')).DEMO_HELP,
+  },
 }
 
 /**
@@ -41,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
     const topic = verb === 'help' ? rest[0] : undefined
     const command = topic === undefined ? undefined : COMMANDS[topic]
-    ;(verb === undefined ? io.stderr : io.stdout).write(command?.help ?? MAIN_HELP)
+    ;(verb === undefined ? io.stderr : io.stdout).write(command === undefined ? MAIN_HELP : await command.help())
     return verb === undefined ? EXIT_CODE.USAGE : EXIT_CODE.OK
   }
   if (verb === '--version') {
