@@ -57,8 +57,11 @@ function isId(value: unknown): value is JsonRpcId {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
 }
 
+/** `params` is absent, or an object or array (JSON-RPC 2.0 §4.2). An `undefined` property is absent: in-memory
+ * transports hand over objects that never went through JSON, and JSON.stringify drops such a property. */
 function hasValidParams(value: Record<string, unknown>): boolean {
-  return !('params' in value) || (typeof value['params'] === 'object' && value['params'] !== null)
+  const params = value['params']
+  return params === undefined || (typeof params === 'object' && params !== null)
 }
 
 export function isJsonRpcRequest(value: unknown): value is JsonRpcRequest {
