@@ -1,0 +1,43 @@
+import { homedir } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { parseProxyConfig } from './proxy-config.js'
+
+const VALID = `identity: { issuer: "https://login.example.com", audience: mcp-warden }
+policy: { file: ./policy.yaml }
+audit: { file: ~/warden/audit.jsonl }
+`
+
+function problem(text: string, path = '/etc/mcp-warden/proxy.yaml'): { code: string; message: string } {
+  try {
+    parseProxyConfig(text, path)
+  } catch (error) {
+    return error as { code: string; message: string }
+  }
+  throw new Error('expected an error')
+}
+
+describe('parseProxyConfig', () => {
+  it('resolves relative paths against the file and ~ against the home directory, with defaults', () => {
+    const config = parseProxyConfig(VALID, '/etc/mcp-warden/proxy.yaml')
+    expect(config.policy.file).toBe('/etc/mcp-warden/policy.yaml')
+    expect(config.audit.file).toBe(`${homedir()}/warden/audit.jsonl`)
+    expect(config.identity.tokenEnv).toBe('MCP_WARDEN_TOKEN')
+  })
+
+  it.each([
+    [VALID.replace('mcp-warden }', 'mcp-warden, tokenEnv: GITHUB_TOKEN }'), 'identity.tokenEnv: must start with MCP_WARDEN_ so that it is never passed to the MCP server'],
+    [VALID + 'polcy: {}\n', '(top level): Unrecognized key: "polcy"'],
+    [VALID.replace('https://login.example.com', 'ftp://x'), 'identity.issuer'],
+    [VALID + 'framing: { maxMessageBytes: 10 }\n', 'framing.maxMessageBytes'],
+  ])('refuses a configuration with a located problem (%#)', (text, expected) => {
+    const error = problem(text)
+    expect(error.code).toBe('ERR_CONFIG_INVALID')
+    expect(error.message).toContain('The configuration file /etc/mcp-warden/proxy.yaml has errors: ')
+    expect(error.message).toContain(expected)
+  })
+
+  it('reports YAML syntax errors and duplicate keys as such', () => {
+    expect(problem('identity: [').message).toMatch(/^The configuration file \/etc\/mcp-warden\/proxy.yaml is not valid YAML: /)
+    expect(problem(VALID + 'audit: { file: x }\n').message).toMatch(/not valid YAML: .*[Uu]nique/)
+  })
+})
