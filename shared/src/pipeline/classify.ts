@@ -86,16 +86,27 @@ export function classifyMessage(message: JsonRpcMessage, direction: Direction): 
   return classifyClientRequest(method, params)
 }
 
-/** The name policy and audit use for an operation: tool or prompt name, resource URI, completion ref. */
+/**
+ * A URI as the audit keeps it: scheme, host and path only. Query strings, fragments and userinfo are where
+ * URIs carry tokens and personal values (`?token=…`, `user:pass@`), and a record never holds those.
+ */
+function auditableUri(uri: string): string {
+  const cut = uri.search(/[?#]/)
+  const bare = cut === -1 ? uri : uri.slice(0, cut)
+  return bare.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@]*@/, '$1')
+}
+
+/** What the audit records as an operation's target: tool or prompt name, resource URI or completion ref, the
+ * URIs without query, fragment or userinfo. */
 export function operationTarget(operation: Operation): string | undefined {
   switch (operation.kind) {
     case 'tool':
     case 'prompt':
       return operation.name
     case 'resource':
-      return operation.uri
+      return auditableUri(operation.uri)
     case 'completion':
-      return operation.ref
+      return operation.ref.startsWith('resource:') ? `resource:${auditableUri(operation.ref.slice('resource:'.length))}` : operation.ref
     case 'response':
       return operation.of === undefined ? undefined : operationTarget(operation.of)
     default:

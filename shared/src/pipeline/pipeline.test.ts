@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { AuditRecord, AuditSink } from '../audit/record.js'
 import { WardenError } from '../errors.js'
 import type { JsonRpcMessage } from '../jsonrpc/message.js'
-import { classifyMessage } from './classify.js'
+import { classifyMessage, operationTarget } from './classify.js'
 import { renderDenial } from './denial.js'
 import { createPipeline } from './pipeline.js'
 import type { Clock, MessageContext, Stage } from './types.js'
@@ -147,6 +147,19 @@ describe('renderDenial', () => {
     expect(renderDenial(contextFor(read), local, undefined).message).toMatchObject({
       error: { code: -32603, message: 'MCP Warden hit an internal error and blocked this message.', data: { code: 'ERR_INTERNAL' } },
     })
+  })
+})
+
+describe('operationTarget', () => {
+  it.each([
+    ['https://user:secret@api.example.com/items/7?token=abc#frag', 'https://api.example.com/items/7'],
+    ['file:///home/alice/notes.md', 'file:///home/alice/notes.md'],
+    ['db://reports/q?where=ssn', 'db://reports/q'],
+  ])('keeps %s in the audit as %s', (uri, expected) => {
+    const message: JsonRpcMessage = { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri } }
+    expect(operationTarget(classifyMessage(message, 'to-server'))).toBe(expected)
+    const completion: JsonRpcMessage = { jsonrpc: '2.0', id: 2, method: 'completion/complete', params: { ref: { type: 'ref/resource', uri }, argument: { name: 'a', value: '' } } }
+    expect(operationTarget(classifyMessage(completion, 'to-server'))).toBe(`resource:${expected}`)
   })
 })
 
