@@ -248,11 +248,13 @@ describe('evaluatePolicy: resources and completions', () => {
   })
 
   it.each([
-    ['a prompt the user could get with some arguments', 'greet', 'allow', ['greet']],
-    ['a resource the user may read', 'file:///srv/a', 'allow', ['srv']],
-    ['a prompt under an unconditional deny', 'secret', 'deny', ['no-secret-prompt']],
-    ['an unknown ref', 'other', 'deny', []],
-    ['a resource ref with dot segments', 'file:///srv/../etc', 'deny', []],
+    ['a prompt the user could get with some arguments', 'prompt:greet', 'allow', ['greet']],
+    ['a resource the user may read', 'resource:file:///srv/a', 'allow', ['srv']],
+    ['a prompt under an unconditional deny', 'prompt:secret', 'deny', ['no-secret-prompt']],
+    ['an unknown prompt', 'prompt:other', 'deny', []],
+    ['a prompt name only a resource pattern matches', 'prompt:file:///srv/a', 'deny', []],
+    ['a resource ref with dot segments', 'resource:file:///srv/../etc', 'deny', []],
+    ['a ref of neither kind', 'greet', 'deny', []],
   ] as const)('completion for %s (ref %j)', (_label, ref, effect, ruleIds) => {
     expect(check(completion(ref))).toMatchObject({ effect, ruleIds })
   })

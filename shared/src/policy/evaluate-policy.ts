@@ -89,16 +89,23 @@ function decideResource(inner: PolicyInternals, request: PolicyRequest, uri: unk
   return conclude(inner, result, target, 1)
 }
 
+/** The classifier names a completion's reference `prompt:<name>` or `resource:<uri template>`. */
+function splitRef(ref: string): { kind: 'prompt' | 'resource'; name: string } | undefined {
+  if (ref.startsWith('prompt:')) return { kind: 'prompt', name: ref.slice('prompt:'.length) }
+  if (ref.startsWith('resource:')) return { kind: 'resource', name: ref.slice('resource:'.length) }
+  return undefined
+}
+
 function decideCompletion(inner: PolicyInternals, request: PolicyRequest, ref: unknown): PolicyDecision {
-  if (typeof ref !== 'string') return deny(inner, [], explainMalformed(inner.revision))
-  const name = normalizeName(ref)
+  const parsed = typeof ref === 'string' ? splitRef(ref) : undefined
+  if (parsed === undefined) return deny(inner, [], explainMalformed(inner.revision))
+  if (parsed.kind === 'resource' && hasDotSegments(parsed.name)) return deny(inner, [], explainDotSegments(inner.revision, request.server))
+  const name = normalizeName(parsed.name)
   const target: ExplainTarget = { kind: 'completion', name, server: request.server }
   const identity = request.identity
   if (identity === undefined) return deny(inner, [], explainNoRule(inner.revision, target, 'no-identity'))
   const result = emptyMatch()
-  const query = { identity, server: request.server, name, listing: true, arguments: undefined } as const
-  matchRules(inner.rules, { ...query, kind: 'prompt' }, result)
-  if (!hasDotSegments(ref)) matchRules(inner.rules, { ...query, kind: 'resource' }, result)
+  matchRules(inner.rules, { identity, server: request.server, kind: parsed.kind, name, listing: true, arguments: undefined }, result)
   return conclude(inner, result, target, 1)
 }
 
