@@ -166,7 +166,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     const message = outcome.context.message
     if (!isResponse && 'id' in message) {
       const request = message as JsonRpcRequest
-      const forwarded: Pending = { request, operation, decision: outcome.context.decision, receivedAt: context.receivedAt }
+      // The operation as forwarded: after redaction, so the result's record never holds what was removed.
+      const forwarded: Pending = { request, operation: outcome.context.operation, decision: outcome.context.decision, receivedAt: context.receivedAt }
       return [{ to, message, pending: forwarded }]
     }
     return [{ to, message }]
