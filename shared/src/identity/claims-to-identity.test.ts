@@ -22,8 +22,17 @@ describe('claimsToIdentity', () => {
   })
 
   it('keeps only well-typed profile claims', () => {
-    const identity = claimsToIdentity({ ...BASE, email: 42, email_verified: 'true', name: ['A'] }, NAMES)
+    const identity = claimsToIdentity({ ...BASE, email: 42, email_verified: 'yes', name: ['A'] }, NAMES)
     expect(identity).toMatchObject({ email: undefined, emailVerified: undefined, name: undefined })
+  })
+
+  it.each([
+    [true, true],
+    ['true', true],
+    [false, false],
+    ['false', false],
+  ])('reads email_verified %j as %s (some providers send strings)', (claim, expected) => {
+    expect(claimsToIdentity({ ...BASE, email: 'a@example.com', email_verified: claim }, NAMES)?.emailVerified).toBe(expected)
   })
 
   it('drops claims that describe the token, keeps the ones about the person', () => {

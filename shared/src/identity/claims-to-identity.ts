@@ -46,10 +46,17 @@ export function claimsToIdentity(payload: Readonly<Record<string, unknown>>, nam
     issuer: iss,
     subject: sub,
     email: typeof email === 'string' ? email : undefined,
-    emailVerified: typeof emailVerified === 'boolean' ? emailVerified : undefined,
+    emailVerified: toVerified(emailVerified),
     name: typeof name === 'string' ? name : undefined,
     groups: toGroups(payload[names.groupsClaim]),
     claims,
     expiresAt: typeof exp === 'number' ? exp : undefined,
   }
+}
+
+/** `email_verified` is a boolean in OIDC Core §5.1, but some providers send the strings "true" / "false". */
+function toVerified(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value
+  if (value === 'true' || value === 'false') return value === 'true'
+  return undefined
 }
