@@ -125,6 +125,12 @@ describe('parsePolicy: rejected documents', () => {
     expect(problemsOf(text)).toEqual(expected)
   })
 
+  it('refuses a method decided by rules in allowMethods (a malformed tools/call would pass with no rule)', () => {
+    expect(problemsOf('version: 1\nrevision: r\nallowMethods: [custom/ok, tools/call]\nrules: []\n')).toEqual([
+      'allowMethods[1]: "tools/call" is decided by rules (tools, prompts, resources), not by allowMethods',
+    ])
+  })
+
   it('reports every problem at once', () => {
     const text = json({ rules: [{ ...rule, subjects: {} }, { ...rule, id: 'b', servers: [], effect: 'maybe' }] })
     expect(problemsOf(text)).toEqual([

@@ -147,6 +147,20 @@ const Rule = RuleFields.superRefine(checkRuleShape).register(policyMeta, {
 
 const Defaults = z.strictObject({ content: Content.optional(), rateLimits: RateLimits.optional(), budgets: Budgets.optional() })
 
+/**
+ * Methods decided by rules. A malformed request of one of them is classified as unknown, so naming one in
+ * `allowMethods` would let such a request through with no rule at all.
+ */
+const GOVERNED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read', 'resources/subscribe', 'resources/unsubscribe', 'completion/complete'])
+
+function refuseGovernedMethods(methods: readonly string[], ctx: z.RefinementCtx): void {
+  methods.forEach((method, index) => {
+    if (GOVERNED_METHODS.has(method)) {
+      ctx.addIssue({ code: 'custom', path: [index], message: `"${method}" is decided by rules (tools, prompts, resources), not by allowMethods` })
+    }
+  })
+}
+
 /** The policy document schema (version 1). */
 export const PolicySchema = z
   .strictObject({
@@ -158,7 +172,9 @@ export const PolicySchema = z
       .record(z.string().min(1), z.number().nonnegative())
       .optional()
       .register(policyMeta, { description: '"<server>/<tool>" glob to cost; an exact key wins, then the most specific pattern.' }),
-    allowMethods: NonEmptyStrings.optional().register(policyMeta, { description: 'Unclassified JSON-RPC methods to allow, exact.' }),
+    allowMethods: NonEmptyStrings.superRefine(refuseGovernedMethods)
+      .optional()
+      .register(policyMeta, { description: 'Unclassified JSON-RPC methods to allow, exact.' }),
     rules: z
       .array(Rule)
       .superRefine((rules, ctx) => uniqueIds(rules, ctx, 'rule'))
