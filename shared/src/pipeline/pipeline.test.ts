@@ -85,6 +85,12 @@ describe('createPipeline', () => {
     expect((await lenient.process(contextFor(call('echo')))).action).toBe('pass')
   })
 
+  it('hands out no audit id when the record of a denial could not be written', async () => {
+    const failing: AuditSink = { append: () => { throw new WardenError('ERR_AUDIT_UNAVAILABLE', 'disk full') } }
+    const outcome = await createPipeline({ stages: [deny('policy')], audit: failing, clock, newId: () => 'never' }).process(contextFor(call('echo')))
+    expect(outcome).toMatchObject({ action: 'deny', auditId: undefined, error: { code: 'ERR_POLICY_DENIED' } })
+  })
+
   it('audits notifications only when they are denied', async () => {
     const audit = memorySink()
     const note: JsonRpcMessage = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } }

@@ -152,7 +152,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         await audit.append(toRecord(auditId, final, outcome, clock.monotonic() - started))
       } catch (error) {
         onError(error)
-        if (outcome.action === 'pass' && auditFailure === 'deny') {
+        // No record was written, so no audit id may be handed out.
+        if (outcome.action === 'deny') return outcome
+        if (auditFailure === 'deny') {
           const cause = new WardenError(
             'ERR_INTERNAL',
             'MCP Warden could not write its audit log, so this call was blocked. Check the audit directory, or contact your administrator.',
@@ -160,6 +162,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           )
           return { action: 'deny', error: cause, context: final, auditId: undefined }
         }
+        return outcome
       }
       return { ...outcome, auditId }
     },
