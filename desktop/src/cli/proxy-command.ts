@@ -119,7 +119,8 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     policy,
     limitStore: createMemoryLimitStore(),
     audit,
-    onError: (error) => log.debug(`pipeline: ${describe(error)}`),
+    // Stage failures and audit write failures: the call was refused, so say why where support will look.
+    onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })
   const session = { server: parsed.name, sessionId: randomUUID(), transport: 'stdio' as const }
   return runBridge(parsed, io, log, { pipeline, session }, config.framing)
