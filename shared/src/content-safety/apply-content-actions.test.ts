@@ -48,6 +48,13 @@ describe('applyContentActions', () => {
     expect(value.top).toBe(input.top)
   })
 
+  it.each(['redact', 'allow'] as const)('never puts a sensitive member name into a finding path (%s)', (action) => {
+    const value = { 'ada@example.org': { note: 'mail grace@example.net' }, plain: 'x' }
+    const { applied } = applyContentActions(value, scanJson(value), () => action)
+    expect(applied.map((f) => f.path).sort()).toEqual(['/[REDACTED:EMAIL]', '/[REDACTED:EMAIL]/note'])
+    expect(JSON.stringify(applied)).not.toContain('ada@example.org')
+  })
+
   it('returns the input itself when nothing is replaced', () => {
     const input = { to: EMAIL }
     expect(apply(input, always('allow')).value).toBe(input)

@@ -15,6 +15,7 @@
 import { CONTENT_ACTIONS, type ContentAction, type EntityType } from './entities.js'
 import type { Finding } from '../pipeline/types.js'
 import { applyTextEdits } from './apply-text-edits.js'
+import { formatJsonPointer, parseJsonPointer } from './json-pointer.js'
 import type { ScanFinding } from './scan-json.js'
 
 /** Types whose last four characters `mask` keeps. */
@@ -74,5 +75,26 @@ export function applyContentActions<T>(value: T, findings: readonly ScanFinding[
     if (action === 'block') blocked.add(finding.type)
     else if (action === 'redact' || action === 'mask') edits.push({ ...finding, action })
   }
-  return { value: applyTextEdits(value, edits, render), blocked: [...blocked], applied }
+  return { value: applyTextEdits(value, edits, render), blocked: [...blocked], applied: scrubPaths(applied, findings) }
+}
+
+/**
+ * Finding paths go to the audit record, which never holds a detected value; but a path is made of member names,
+ * and a member name can be the value (`{"ada@example.org": …}`). Every path token that is a detected member name
+ * becomes `[REDACTED:TYPE]`, whatever the action taken.
+ */
+function scrubPaths(applied: Finding[], findings: readonly ScanFinding[]): Finding[] {
+  const sensitiveMembers = findings.filter((finding) => finding.inKey).map((finding) => ({ tokens: parseJsonPointer(finding.path), type: finding.type }))
+  if (sensitiveMembers.length === 0) return applied
+  return applied.map((finding) => {
+    const original = parseJsonPointer(finding.path)
+    const tokens = [...original]
+    let changed = false
+    for (const member of sensitiveMembers) {
+      if (member.tokens.length > original.length || !member.tokens.every((token, i) => token === original[i])) continue
+      tokens[member.tokens.length - 1] = `[REDACTED:${member.type}]`
+      changed = true
+    }
+    return changed ? { ...finding, path: formatJsonPointer(tokens) } : finding
+  })
 }
