@@ -5,6 +5,7 @@
 // with 32 calls in flight. Five rounds; within a round the modes take turns every 20 calls; figures are medians
 // over rounds. Targets (issue 2): governed
 // adds at most 10% to the bare relay's per-call time, and its median stays under 1.8x direct.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -45,11 +46,23 @@ rules:
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5)
 
+const pids = new Map()
+
 async function connect(command, args, env) {
   const client = new Client({ name: 'bench', version: '1' }, { capabilities: {} })
-  await client.connect(new StdioClientTransport({ command, args, env, stderr: 'ignore' }))
+  const transport = new StdioClientTransport({ command, args, env, stderr: 'ignore' })
+  await client.connect(transport)
+  pids.set(client, transport.pid)
   return client
 }
+
+/** Nanoseconds a process (all its threads) has spent on a CPU: scheduling noise does not enter this figure. */
+function cpuNs(pid) {
+  let total = 0
+  for (const task of readdirSync(`/proc/${pid}/task`)) total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
+  return total
+}
+const canReadCpu = existsSync(`/proc/${process.pid}/task/${process.pid}/schedstat`)
 
 const echo = (client, i) => client.callTool({ name: 'echo', arguments: { message: `benchmark message number ${i}, with some ordinary text` } })
 
@@ -102,11 +115,13 @@ try {
     governed: await connect(process.execPath, [...PROFILE, CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--name', 'everything', '--log-level', 'error', '--', process.execPath, SERVER, 'stdio'], env),
   }
   for (const client of Object.values(modes)) for (let i = 0; i < 200; i++) await echo(client, i) // warm-up
-  const results = Object.fromEntries(Object.keys(modes).map((mode) => [mode, { medians: [], p99s: [], throughputs: [] }]))
+  const results = Object.fromEntries(Object.keys(modes).map((mode) => [mode, { medians: [], p99s: [], throughputs: [], cpu: [] }]))
   for (let round = 0; round < ROUNDS; round++) {
     const order = Object.keys(modes)
     if (round % 2 === 1) order.reverse()
+    const before = canReadCpu ? Object.fromEntries(['bare', 'governed'].map((mode) => [mode, cpuNs(pids.get(modes[mode]))])) : {}
     const times = await sequentialInterleaved(modes, order)
+    if (canReadCpu) for (const mode of ['bare', 'governed']) results[mode].cpu.push((cpuNs(pids.get(modes[mode])) - before[mode]) / SEQUENTIAL / 1000)
     for (const mode of order) {
       results[mode].medians.push(quantile(times[mode], 0.5))
       results[mode].p99s.push(quantile(times[mode], 0.99))
@@ -117,19 +132,23 @@ try {
   for (const client of Object.values(modes)) await client.close()
 
   const summary = Object.fromEntries(
-    Object.entries(results).map(([mode, r]) => [mode, { median: median(r.medians), p99: median(r.p99s), throughput: median(r.throughputs) }]),
+    Object.entries(results).map(([mode, r]) => [mode, { median: median(r.medians), p99: median(r.p99s), throughput: median(r.throughputs), cpu: r.cpu.length > 0 ? median(r.cpu) : undefined }]),
   )
   const us = (ms) => `${(ms * 1000).toFixed(0)} µs`
   console.log(`\nMCP Warden proxy benchmark — server-everything echo, ${ROUNDS} rounds × ${SEQUENTIAL} sequential calls (modes alternating every ${CHUNK}), ${PARALLEL_CALLS} calls at ${IN_FLIGHT} in flight`)
   console.log(`Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`)
-  console.log('mode       median     p99        throughput (calls/s, 32 in flight)')
+  console.log('mode       median     p99        throughput (calls/s, 32 in flight)   CPU per call in the relay/proxy')
   for (const [mode, s] of Object.entries(summary)) {
-    console.log(`${mode.padEnd(10)} ${us(s.median).padEnd(10)} ${us(s.p99).padEnd(10)} ${s.throughput.toFixed(0)}`)
+    const cpu = s.cpu === undefined ? '' : `${s.cpu.toFixed(1)} µs`
+    console.log(`${mode.padEnd(10)} ${us(s.median).padEnd(10)} ${us(s.p99).padEnd(10)} ${s.throughput.toFixed(0).padEnd(36)} ${cpu}`)
   }
   const addedOverBare = summary.governed.median / summary.bare.median - 1
   const overDirect = summary.governed.median / summary.direct.median
   console.log(`\ngoverned vs bare relay: +${(addedOverBare * 100).toFixed(1)}% per call (target ≤ 10%)  ${addedOverBare <= 0.1 ? 'MET' : 'MISSED'}`)
   console.log(`governed vs direct:     ${overDirect.toFixed(2)}× median (target < 1.8×)  ${overDirect < 1.8 ? 'MET' : 'MISSED'}`)
+  if (summary.governed.cpu !== undefined) {
+    console.log(`CPU per call: governed proxy ${summary.governed.cpu.toFixed(1)} µs vs bare relay ${summary.bare.cpu.toFixed(1)} µs (+${((summary.governed.cpu / summary.bare.cpu - 1) * 100).toFixed(0)}%)`)
+  }
   console.log(`throughput governed/direct: ${(summary.governed.throughput / summary.direct.throughput).toFixed(2)}, governed/bare: ${(summary.governed.throughput / summary.bare.throughput).toFixed(2)}`)
 } finally {
   await idp.close()
