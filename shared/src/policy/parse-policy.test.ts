@@ -131,6 +131,23 @@ describe('parsePolicy: rejected documents', () => {
     ])
   })
 
+  it('refuses one limit id with two different definitions (they would share one counter)', () => {
+    const text = `version: 1
+revision: r
+defaults: { rateLimits: [ { id: per-minute, scope: user, capacity: 60, windowSeconds: 60 } ] }
+rules:
+  - id: a
+    effect: allow
+    subjects: { anyone: true }
+    servers: ["*"]
+    tools: ["*"]
+    rateLimits: [ { id: per-minute, scope: user, capacity: 5, windowSeconds: 60 } ]
+`
+    expect(problemsOf(text)).toEqual([
+      'rules[0].rateLimits[0]: "per-minute" is defined differently at defaults.rateLimits.0; one id names one counter, so give this limit its own id',
+    ])
+  })
+
   it('reports every problem at once', () => {
     const text = json({ rules: [{ ...rule, subjects: {} }, { ...rule, id: 'b', servers: [], effect: 'maybe' }] })
     expect(problemsOf(text)).toEqual([

@@ -180,6 +180,7 @@ export const PolicySchema = z
       .superRefine((rules, ctx) => uniqueIds(rules, ctx, 'rule'))
       .register(policyMeta, { description: 'Deny by default: a call needs an allow rule, and any deny rule overrides it.' }),
   })
+  .superRefine(consistentLimitIds)
   .register(policyMeta, { title: 'MCP Warden policy', description: 'Who may use which MCP tools, prompts and resources.' })
 
 /** A validated policy document. */
@@ -243,5 +244,40 @@ function regexProblem(source: string): string | undefined {
     return undefined
   } catch (error) {
     return error instanceof Error ? error.message : String(error)
+  }
+}
+
+/**
+ * A limit's id names its counter in the store, so every place that names the same id must define the same limit:
+ * two rules with one id and different capacities would share one bucket, and the first call would decide its size.
+ */
+function consistentLimitIds(
+  document: {
+    readonly defaults?: { readonly rateLimits?: readonly object[] | undefined; readonly budgets?: readonly object[] | undefined } | undefined
+    readonly rules: readonly { readonly rateLimits?: readonly object[] | undefined; readonly budgets?: readonly object[] | undefined }[]
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Map<string, { readonly spec: string; readonly where: string; readonly list: string }>()
+  const places: [readonly (string | number)[], { readonly rateLimits?: readonly object[] | undefined; readonly budgets?: readonly object[] | undefined } | undefined][] = [
+    [['defaults'], document.defaults],
+    ...document.rules.map((rule, index): [(string | number)[], typeof rule] => [['rules', index], rule]),
+  ]
+  for (const [path, holder] of places) {
+    for (const kind of ['rateLimits', 'budgets'] as const) {
+      ;(holder?.[kind] ?? []).forEach((limit, index) => {
+        const { id } = limit as { readonly id: string }
+        const key = `${kind}:${id}`
+        const spec = JSON.stringify(limit)
+        const where = [...path, kind, index].join('.')
+        const list = [...path, kind].join('.')
+        const first = seen.get(key)
+        if (first === undefined) seen.set(key, { spec, where, list })
+        // Twice in one list is reported by uniqueIds already.
+        else if (first.spec !== spec && first.list !== list) {
+          ctx.addIssue({ code: 'custom', path: [...path, kind, index], message: `"${id}" is defined differently at ${first.where}; one id names one counter, so give this limit its own id` })
+        }
+      })
+    }
   }
 }
