@@ -91,6 +91,19 @@ describe('createPipeline', () => {
     expect(outcome).toMatchObject({ action: 'deny', auditId: undefined, error: { code: 'ERR_POLICY_DENIED' } })
   })
 
+  it('records a list result only when a stage changed it', async () => {
+    const audit = memorySink()
+    const listed: MessageContext = {
+      ...contextFor({ jsonrpc: '2.0', id: 4, result: { tools: [] } }, 'to-client'),
+      operation: { kind: 'response', of: { kind: 'list', method: 'tools/list' } },
+    }
+    const filter: Stage = { name: 'policy', process: (context) => ({ action: 'pass', context: { ...context, modifications: ['filtered'] } }) }
+    await createPipeline({ stages: [pass('policy')], audit, clock }).process(listed)
+    expect(audit.records).toHaveLength(0)
+    await createPipeline({ stages: [filter], audit, clock }).process(listed)
+    expect(audit.records[0]).toMatchObject({ kind: 'result', method: 'tools/list', modifications: ['filtered'], outcome: 'ok' })
+  })
+
   it('audits notifications only when they are denied', async () => {
     const audit = memorySink()
     const note: JsonRpcMessage = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } }

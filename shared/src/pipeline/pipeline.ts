@@ -54,7 +54,9 @@ function isAudited(context: MessageContext, denied: boolean): boolean {
   const { message, operation } = context
   if (operation.kind === 'response') {
     const of = operation.of?.kind
-    return of === 'tool' || of === 'prompt' || of === 'resource' || of === 'completion' || of === 'client-feature'
+    const governed = of === 'tool' || of === 'prompt' || of === 'resource' || of === 'completion' || of === 'client-feature'
+    // A list result that policy filtered is recorded too, so the log shows what a person was not shown.
+    return governed || context.modifications.length > 0
   }
   return 'id' in message
 }
