@@ -65,6 +65,7 @@ export {
   DEFAULT_DETECTORS,
   ENTITY_TYPES,
   isEntityType,
+  parseJsonPointer,
   PII_ENTITY_TYPES,
   scanJson,
   SECRET_ENTITY_TYPES,

@@ -12,6 +12,7 @@ Governance for Model Context Protocol tool calls: identity, policy, content safe
 
 Commands:
   proxy     run an MCP server behind MCP Warden (what your MCP client launches)
+  scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
   demo      see every concern at work against a local identity provider and a sample server
 
 Run \`mcp-warden <command> --help\` for a command's options.
@@ -29,6 +30,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   proxy: {
     run: async (argv, io) => (await import('./proxy-command.js')).proxyCommand(argv, io),
     help: async () => (await import('./proxy-command.js')).PROXY_HELP,
+  },
+  scan: {
+    run: async (argv, io) => (await import('./scan-command.js')).scanCommand(argv, io),
+    help: async () => (await import('./scan-command.js')).SCAN_HELP,
   },
   demo: {
     run: async (argv, io) => (await import('../demo/demo-command.js')).demoCommand(argv, io),
