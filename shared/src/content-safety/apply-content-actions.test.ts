@@ -132,6 +132,38 @@ describe('applyContentActions', () => {
     expect(value).toBe('[REDACTED:EMAIL]')
   })
 
+  describe('on numbers', () => {
+    it.each([
+      ['redact', { card: 4111111111111111, n: 1 }, { card: '[REDACTED:CREDIT_CARD]', n: 1 }],
+      ['mask', { card: 4111111111111111, n: 1 }, { card: '[MASKED:CREDIT_CARD:****1111]', n: 1 }],
+      ['mask', { ssn: 123456789 }, { ssn: '[MASKED:US_SSN:****6789]' }],
+      ['mask', { card: -4111111111111111 }, { card: '[MASKED:CREDIT_CARD:****1111]' }],
+      ['redact', { list: [7, 4111111111111111] }, { list: [7, '[REDACTED:CREDIT_CARD]'] }],
+      ['allow', { card: 4111111111111111 }, { card: 4111111111111111 }],
+      ['block', { card: 4111111111111111 }, { card: 4111111111111111 }],
+    ] as const)('%s replaces the whole number with the marker string, or leaves it (%j)', (action, input, expected) => {
+      const frozen = deepFreeze(structuredClone(input))
+      const result = apply(frozen, always(action))
+      expect(result.value).toEqual(expected)
+      expect(frozen).toEqual(input)
+      if (action === 'allow' || action === 'block') expect(result.value).toBe(frozen)
+      expect(result.blocked).toEqual(action === 'block' ? [result.applied[0]?.type] : [])
+    })
+
+    it('copies only the containers on the way to a replaced number', () => {
+      const input = { a: { pan: 5555555555554444, side: { n: 123456789 } }, top: [1] }
+      const { value, applied } = apply(input, always('redact'))
+      expect(value).toEqual({ a: { pan: '[REDACTED:CREDIT_CARD]', side: { n: 123456789 } }, top: [1] })
+      expect(value.a.side).toBe(input.a.side)
+      expect(value.top).toBe(input.top)
+      expect(applied).toEqual([{ type: 'CREDIT_CARD', path: '/a/pan', start: 0, end: 16, action: 'redact' }])
+    })
+
+    it('redacts a number given on its own', () => {
+      expect(apply(4111111111111111, always('redact')).value).toBe('[REDACTED:CREDIT_CARD]')
+    })
+  })
+
   it('throws TypeError when decide returns something else than an action', () => {
     expect(() => apply({ a: EMAIL }, () => 'delete' as ContentAction)).toThrow(
       new TypeError('decide() must return one of redact, mask, block, allow (for EMAIL)'),
@@ -141,10 +173,11 @@ describe('applyContentActions', () => {
 
   it.each([
     ['a path to a missing member', { type: 'EMAIL', path: '/b', start: 0, end: 1, inKey: false }, 'an edit path does not lead to a value in the given JSON value'],
-    ['a path to a number', { type: 'EMAIL', path: '/n', start: 0, end: 1, inKey: false }, 'an edit path leads to a value that is not a string'],
+    ['a path to a boolean', { type: 'EMAIL', path: '/flag', start: 0, end: 1, inKey: false }, 'an edit path leads to a value that is not a string or a number'],
+    ['part of a number', { type: 'EMAIL', path: '/n', start: 0, end: 1, inKey: false }, 'a number takes one edit, over its whole decimal string'],
     ['a span past the end', { type: 'EMAIL', path: '/a', start: 0, end: 99, inKey: false }, 'edits must be non-empty, inside their string, and must not overlap'],
     ['a member-name edit at the root', { type: 'EMAIL', path: '', start: 0, end: 1, inKey: true }, 'a member-name edit must point at a member, not at the whole value'],
   ] as const)('throws TypeError for a finding that does not fit the value (%s)', (_name, finding, message) => {
-    expect(() => applyContentActions({ a: 'text', n: 1 }, [finding], always('redact'))).toThrow(new TypeError(message))
+    expect(() => applyContentActions({ a: 'text', n: 12, flag: true }, [finding], always('redact'))).toThrow(new TypeError(message))
   })
 })

@@ -10,7 +10,11 @@
  *    reported with the action actually taken (`redact`).
  *  - `block`  → the value is left alone and its type is listed in `blocked` (the caller refuses the message);
  *  - `allow`  → the value is left alone; the finding is still reported, for the audit record.
- * A finding in a member name renames the member (see applyTextEdits for names that collide).
+ * A finding in a member name renames the member (see applyTextEdits for names that collide). A finding in a
+ * number (`{"card": 4111111111111111}`) covers the whole number, and `redact`/`mask` replace the number with the
+ * marker *string*: `{"card": "[REDACTED:CREDIT_CARD]"}`. The type change is the only safe choice: no number can
+ * say "removed" (a 0 or a -1 reads as a real value to the server, and keeping digits keeps the value), and
+ * leaving the number would let the value out.
  */
 import { CONTENT_ACTIONS, type ContentAction, type EntityType } from './entities.js'
 import type { Finding } from '../pipeline/types.js'

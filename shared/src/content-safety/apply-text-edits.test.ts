@@ -22,6 +22,22 @@ describe('applyTextEdits', () => {
     expect(JSON.stringify(result)).toBe('{"__proto__":{"a/b":"y"}}')
   })
 
+  it('replaces a whole number with the rendered string, and nothing else', () => {
+    const value = { n: 4111111111111111, keep: [2] }
+    const result = applyTextEdits(value, [edit('/n', 0, 16)], (_edit, text) => `<${text}>`)
+    expect(result).toEqual({ n: '<4111111111111111>', keep: [2] })
+    expect(result.keep).toBe(value.keep)
+    expect(value.n).toBe(4111111111111111)
+  })
+
+  it.each([
+    ['part of a number', { n: 123456789 }, [edit('/n', 0, 8)]],
+    ['a span past the end of a number', { n: 123456789 }, [edit('/n', 0, 10)]],
+    ['two edits of one number', { n: 123456789 }, [edit('/n', 0, 9), edit('/n', 0, 9)]],
+  ])('throws TypeError for %s', (_name, value, edits) => {
+    expect(() => applyTextEdits(value, edits, () => '')).toThrow(new TypeError('a number takes one edit, over its whole decimal string'))
+  })
+
   it.each([
     ['an array index with a leading zero', { a: ['x'] }, '/a/00'],
     ['an array index past the end', { a: ['x'] }, '/a/1'],

@@ -4,12 +4,19 @@
  * Only the containers on the way to an edited string are copied; every other branch of the result is the very
  * object of the input, and the input is never mutated. Edits are grouped into a tree by their JSON pointers and
  * the tree is rebuilt bottom-up with explicit lists (no recursion), so an edit 10,000 levels deep is fine.
+ *
+ * A number can be edited too, as a whole: one edit spanning its decimal string (`String(n)`) replaces the number
+ * with the rendered string. Part of a number cannot be replaced and leave a number, and dropping the edit would
+ * leak the value, so the type changes (`4111111111111111` → `"[REDACTED:CREDIT_CARD]"`).
  */
 import { parseJsonPointer } from './json-pointer.js'
 
 /** One span to replace, addressed as scanJson addresses findings. */
 export interface TextEdit {
-  /** JSON pointer of the string, or for `inKey` edits of the member whose name is edited. */
+  /**
+   * JSON pointer of the string or number, or for `inKey` edits of the member whose name is edited. A number takes
+   * one edit, from 0 to the length of its decimal string.
+   */
   readonly path: string
   readonly inKey: boolean
   readonly start: number
@@ -80,6 +87,16 @@ function editString<E extends TextEdit>(text: string, edits: readonly E[], rende
   return result + text.slice(position)
 }
 
+/** Replaces a whole number by the rendering of its one edit. */
+function editNumber<E extends TextEdit>(value: number, edits: readonly E[], render: RenderEdit<E>): string {
+  const text = String(value)
+  const [edit] = edits
+  if (edits.length !== 1 || edit === undefined || edit.start !== 0 || edit.end !== text.length) {
+    throw new TypeError('a number takes one edit, over its whole decimal string')
+  }
+  return render(edit, text)
+}
+
 /** Gives a renamed member a name no other member of the object has: `name`, else `name#2`, `name#3`, … */
 function uniqueName(name: string, used: Set<string>): string {
   let candidate = name
@@ -109,8 +126,9 @@ function rebuildObject<E extends TextEdit>(
 
 function rebuild<E extends TextEdit>(original: unknown, node: EditNode<E>, changes: ReadonlyMap<string, unknown>, render: RenderEdit<E>): unknown {
   if (node.edits.length > 0) {
+    if (typeof original === 'number' && node.keyEdits.size === 0) return editNumber(original, node.edits, render)
     if (typeof original !== 'string' || node.keyEdits.size > 0) {
-      throw new TypeError('an edit path leads to a value that is not a string')
+      throw new TypeError('an edit path leads to a value that is not a string or a number')
     }
     return editString(original, node.edits, render)
   }
@@ -130,9 +148,9 @@ function rebuild<E extends TextEdit>(original: unknown, node: EditNode<E>, chang
 
 /**
  * Returns `value` with every edit's span replaced by `render(edit, replacedText)`, copying only what changes
- * (no edits → `value` itself). Renamed members keep their place; a renamed member whose new name is taken gets
- * `#2`, `#3`, … appended. Throws TypeError when an edit does not fit the value (wrong path, bad or overlapping
- * spans).
+ * (no edits → `value` itself). An edited number becomes the rendered string. Renamed members keep their place; a
+ * renamed member whose new name is taken gets `#2`, `#3`, … appended. Throws TypeError when an edit does not fit
+ * the value (wrong path, bad or overlapping spans, an edit of part of a number).
  *
  * @example
  * applyTextEdits({ a: ['x secret y'] }, [{ path: '/a/0', inKey: false, start: 2, end: 8 }], () => '***')

@@ -152,6 +152,26 @@ describe('contentSafetyStage', () => {
     expect(verdict.context.findings).toEqual([{ type: 'EMAIL', path: '/to', start: 0, end: 15, action: 'allow' }])
   })
 
+  it('replaces a card or SSN sent as a JSON number with the marker string, and blocks it when told to', async () => {
+    const args = { card: 4111111111111111, ssn: 123456789, count: 123456789, ts: 1732406400000 }
+    const verdict = await stage.process(toolCall(args, { decision: decision({ CREDIT_CARD: 'mask' }) }))
+    expect(verdict).toMatchObject({
+      action: 'pass',
+      context: {
+        message: { params: { arguments: { card: '[MASKED:CREDIT_CARD:****1111]', ssn: '[REDACTED:US_SSN]', count: 123456789, ts: 1732406400000 } } },
+        findings: [
+          { type: 'CREDIT_CARD', path: '/card', start: 0, end: 16, action: 'mask' },
+          { type: 'US_SSN', path: '/ssn', start: 0, end: 9, action: 'redact' },
+        ],
+        modifications: ['redacted', 'masked'],
+      },
+    })
+    expect(await stage.process(toolCall({ card: 4111111111111111 }, { decision: decision({ CREDIT_CARD: 'block' }) }))).toMatchObject({
+      action: 'deny',
+      error: { message: BLOCKED_CARD },
+    })
+  })
+
   it('redacts and renames member names of arguments', async () => {
     const verdict = await stage.process(toolCall({ [EMAIL]: 'x' }))
     expect(verdict).toMatchObject({ action: 'pass', context: { message: { params: { arguments: { '[REDACTED:EMAIL]': 'x' } } } } })
@@ -259,6 +279,7 @@ describe('contentSafetyStage options', () => {
     [null, 'options must be an object'],
     [{ detectors: 'all' }, '"detectors" must be an array of detectors'],
     [{ detectors: [{ type: 'EMAIL' }] }, 'every entry of "detectors" must be an object with an entity "type" and a find(text) function'],
+    [{ detectors: [{ type: 'EMAIL', find: () => [], mayContain: true }] }, 'the "mayContain" of every entry of "detectors" must be a function or left out'],
     [{ detectors: [] }, '"detectors" must list at least one detector; leave it out to use DEFAULT_DETECTORS'],
   ])('rejects options %j', (options, message) => {
     expect(() => contentSafetyStage(options as never)).toThrow(new TypeError(message))

@@ -39,11 +39,18 @@ describe('createRegexDetector', () => {
     expect(createRegexDetector({ type: 'EMAIL', pattern: /x*/g }).find('abc')).toEqual([])
   })
 
+  it('exposes the mayContain it is given, and has none without one', () => {
+    const mayContain = (text: string): boolean => text.includes('1')
+    expect(createRegexDetector({ type: 'US_PASSPORT', pattern: /1/g, mayContain }).mayContain).toBe(mayContain)
+    expect(digits.mayContain).toBeUndefined()
+  })
+
   it.each([
     [{ type: 'NOPE', pattern: /a/g }, '"type" must be one of the entity types in ENTITY_TYPES'],
     [{ type: 'EMAIL', pattern: /a/ }, '"pattern" must be a RegExp with the g flag'],
     [{ type: 'EMAIL', pattern: 'a' }, '"pattern" must be a RegExp with the g flag'],
     [{ type: 'EMAIL', pattern: /a/g, check: 1 }, '"check" must be a function'],
+    [{ type: 'EMAIL', pattern: /a/g, mayContain: 'a' }, '"mayContain" must be a function'],
   ])('rejects bad options (%j)', (options, message) => {
     expect(() => createRegexDetector(options as never)).toThrow(new TypeError(message))
   })
@@ -52,8 +59,8 @@ describe('createRegexDetector', () => {
 describe('assertDetectors', () => {
   const valid: Detector = { type: 'EMAIL', find: () => [] }
 
-  it('accepts an array of detectors', () => {
-    expect(() => assertDetectors([valid], '"detectors"')).not.toThrow()
+  it('accepts an array of detectors, with or without mayContain', () => {
+    expect(() => assertDetectors([valid, { ...valid, mayContain: () => true }], '"detectors"')).not.toThrow()
   })
 
   it.each([
@@ -61,6 +68,7 @@ describe('assertDetectors', () => {
     [[null], 'every entry of "detectors" must be an object with an entity "type" and a find(text) function'],
     [[{ type: 'EMAIL' }], 'every entry of "detectors" must be an object with an entity "type" and a find(text) function'],
     [[{ type: 'MAIL', find: () => [] }], 'every entry of "detectors" must be an object with an entity "type" and a find(text) function'],
+    [[{ type: 'EMAIL', find: () => [], mayContain: null }], 'the "mayContain" of every entry of "detectors" must be a function or left out'],
   ])('rejects %j', (value, message) => {
     expect(() => assertDetectors(value, '"detectors"')).toThrow(new TypeError(message))
   })

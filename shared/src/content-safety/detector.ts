@@ -41,6 +41,16 @@ export interface DetectorContext {
 export interface Detector {
   readonly type: EntityType
   find(text: string, context?: DetectorContext): Span[]
+  /**
+   * A cheap precondition: `false` promises that `find(text, context)` returns no spans, for any context, so
+   * `scanText` skips `find`. It must never answer `false` for a text `find` could report something in (a wrong
+   * `false` is a leak); `true` only means "run find". Make it much cheaper than `find`: a few `includes` or one
+   * linear pass over the text (a literal prefix, an `@`, enough digits). Left out, `find` always runs.
+   *
+   * @example
+   * { type: 'NPM_TOKEN', find, mayContain: (text) => text.includes('npm_') }
+   */
+  mayContain?(text: string): boolean
 }
 
 /**
@@ -56,6 +66,11 @@ export interface RegexDetectorOptions {
   readonly pattern: RegExp
   /** Validates a match (Luhn, a decoded header, a placeholder body…); without it every match is accepted. */
   readonly check?: MatchCheck | undefined
+  /**
+   * The detector's `mayContain` (see Detector): false only for a text in which `pattern` cannot match at all,
+   * such as one without the pattern's literal prefix. Without it the regex always runs.
+   */
+  readonly mayContain?: ((text: string) => boolean) | undefined
 }
 
 const NO_CONTEXT: DetectorContext = Object.freeze({})
@@ -69,30 +84,30 @@ const NO_CONTEXT: DetectorContext = Object.freeze({})
  * const npm = createRegexDetector({ type: 'NPM_TOKEN', pattern: /(?<![A-Za-z0-9_-])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_-])/g })
  */
 export function createRegexDetector(options: RegexDetectorOptions): Detector {
-  const { type, pattern, check } = options
+  const { type, pattern, check, mayContain } = options
   if (!isEntityType(type)) throw new TypeError('"type" must be one of the entity types in ENTITY_TYPES')
   if (!(pattern instanceof RegExp) || !pattern.global) throw new TypeError('"pattern" must be a RegExp with the g flag')
   if (check !== undefined && typeof check !== 'function') throw new TypeError('"check" must be a function')
+  if (mayContain !== undefined && typeof mayContain !== 'function') throw new TypeError('"mayContain" must be a function')
   // One private copy, so nobody else moves its lastIndex; find is synchronous and resets it, so calls stay pure
   // (a copy per call cost more than the scanning itself on short strings).
   const regex = new RegExp(pattern.source, pattern.flags)
-  return {
-    type,
-    find(text, context = NO_CONTEXT) {
-      regex.lastIndex = 0
-      const spans: Span[] = []
-      for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-        const whole = { start: match.index, end: match.index + match[0].length }
-        const span = whole.end === whole.start ? undefined : check === undefined ? whole : check(match, text, context)
-        if (span === undefined) regex.lastIndex = whole.start + 1
-        else {
-          spans.push(span)
-          regex.lastIndex = span.end
-        }
+  const find = (text: string, context: DetectorContext = NO_CONTEXT): Span[] => {
+    regex.lastIndex = 0
+    const spans: Span[] = []
+    for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+      const whole = { start: match.index, end: match.index + match[0].length }
+      const span = whole.end === whole.start ? undefined : check === undefined ? whole : check(match, text, context)
+      if (span === undefined) regex.lastIndex = whole.start + 1
+      else {
+        spans.push(span)
+        regex.lastIndex = span.end
       }
-      return spans
-    },
+    }
+    return spans
   }
+  // Every built-in detector has the shape { type, find, mayContain }, so scanText's calls stay fast.
+  return mayContain === undefined ? { type, find } : { type, find, mayContain }
 }
 
 /**
@@ -107,6 +122,9 @@ export function assertDetectors(value: unknown, name: string): asserts value is 
     const candidate = detector as Partial<Detector> | null
     if (typeof candidate !== 'object' || candidate === null || typeof candidate.find !== 'function' || !isEntityType(candidate.type)) {
       throw new TypeError(`every entry of ${name} must be an object with an entity "type" and a find(text) function`)
+    }
+    if (candidate.mayContain !== undefined && typeof candidate.mayContain !== 'function') {
+      throw new TypeError(`the "mayContain" of every entry of ${name} must be a function or left out`)
     }
   }
 }

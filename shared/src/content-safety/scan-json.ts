@@ -2,7 +2,9 @@
  * shared/src/content-safety/scan-json.ts — finds sensitive values anywhere in a JSON value.
  *
  * Every string value and every object member name is scanned, at any depth, in full (a long string is never
- * truncated: a secret at the end of a 10 MB argument is still a secret). The walk uses an explicit stack, not
+ * truncated: a secret at the end of a 10 MB argument is still a secret). Integer numbers of nine digits or more
+ * are scanned too, as their decimal string, by the detectors of types a bare number can be (a card number or an
+ * SSN sent as `4111111111111111` rather than `"4111111111111111"`). The walk uses an explicit stack, not
  * recursion, so nesting as deep as a parser allows cannot overflow the call stack; a depth-first order with
  * members in insertion order keeps findings in document order.
  */
@@ -10,17 +12,20 @@ import { assertDetectors, type Detector } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { formatJsonPointer } from './json-pointer.js'
-import { scanText, type TextFinding } from './scan-text.js'
+import { resolveOverlaps, scanText, type TextFinding } from './scan-text.js'
 
 /** One sensitive value found in a JSON value. */
 export interface ScanFinding {
   readonly type: EntityType
   /**
-   * JSON pointer (RFC 6901) of the string that holds the value, relative to the scanned value. For a finding in
-   * a member name (`inKey`), the pointer of that member (its name is the pointer's last token).
+   * JSON pointer (RFC 6901) of the string or number that holds the value, relative to the scanned value. For a
+   * finding in a member name (`inKey`), the pointer of that member (its name is the pointer's last token).
    */
   readonly path: string
-  /** UTF-16 offsets inside that string (or member name). */
+  /**
+   * UTF-16 offsets inside that string (or member name). A finding in a number always covers the whole number:
+   * start 0, end the length of its decimal string (`String(n)`).
+   */
   readonly start: number
   readonly end: number
   /** True when the value sits in an object member's name rather than in a string value. */
@@ -53,15 +58,47 @@ interface Exit {
   readonly exit: object
 }
 
-function readOptions(options: ScanJsonOptions): Required<Pick<ScanJsonOptions, 'maxFindings' | 'detectors'>> {
+/**
+ * The types a bare JSON number can hold: all digits, at least nine of them. Detectors of these types (built-in or
+ * custom) also scan numbers; the others could only find text that a number never is, or (a custom catch-all
+ * detector) would replace ordinary numbers with strings.
+ */
+const NUMBER_TYPES = new Set<EntityType>(['CREDIT_CARD', 'US_SSN'])
+/** The smallest number scanned: nine digits, an SSN's length. Card numbers are 13 to 19. */
+const MIN_NUMBER = 100_000_000
+
+/** A validated detector list, in a private array, with the detectors that also scan numbers. */
+interface Detectors {
+  readonly all: readonly Detector[]
+  readonly numbers: readonly Detector[]
+}
+
+/**
+ * Validated lists that cannot change (frozen: DEFAULT_DETECTORS, the stage's own list), so each message does not
+ * check them again. Working on a private unfrozen copy is also faster: V8 reads frozen arrays' elements slowly.
+ */
+const CHECKED = new WeakMap<readonly Detector[], Detectors>()
+
+function checkedDetectors(detectors: unknown): Detectors {
+  const frozen = Array.isArray(detectors) && Object.isFrozen(detectors)
+  const known = frozen ? CHECKED.get(detectors) : undefined
+  if (known !== undefined) return known
+  const all: unknown = Array.isArray(detectors) ? [...(detectors as unknown[])] : detectors
+  assertDetectors(all, '"detectors"')
+  const checked = { all, numbers: all.filter((detector) => NUMBER_TYPES.has(detector.type)) }
+  if (frozen) CHECKED.set(detectors, checked)
+  return checked
+}
+
+function readOptions(options: ScanJsonOptions): { maxFindings: number; detectors: Detectors } {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
   const { maxFindings = Number.POSITIVE_INFINITY, detectors = DEFAULT_DETECTORS, key } = options
   if (maxFindings !== Number.POSITIVE_INFINITY && !(Number.isInteger(maxFindings) && maxFindings > 0)) {
     throw new TypeError('"maxFindings" must be a positive integer')
   }
-  assertDetectors(detectors, '"detectors"')
+  const checked = checkedDetectors(detectors)
   if (key !== undefined && typeof key !== 'string') throw new TypeError('"key" must be a string')
-  return { maxFindings, detectors }
+  return { maxFindings, detectors: checked }
 }
 
 function pathOf(frame: Frame): string {
@@ -74,6 +111,19 @@ function record(findings: ScanFinding[], found: readonly TextFinding[], frame: F
   if (found.length === 0) return
   const path = pathOf(frame)
   for (const { type, start, end } of found) findings.push({ type, path, start, end, inKey })
+}
+
+/**
+ * Scans an integer of nine digits or more as its decimal string. The whole number is one value: whatever the
+ * detectors found in it becomes one finding over the whole decimal string (the overlap rule picks its type), so
+ * an action replaces the number, never part of it.
+ */
+function scanNumber(value: number, detectors: readonly Detector[], key: string | undefined): TextFinding[] {
+  if (detectors.length === 0 || !Number.isSafeInteger(value) || Math.abs(value) < MIN_NUMBER) return []
+  const text = String(value)
+  const found = scanText(text, detectors, { key })
+  if (found.length === 0) return found
+  return resolveOverlaps(found.map(({ type }) => ({ type, start: 0, end: text.length })))
 }
 
 /** Pushes a container's children (last first, so they pop in order) above its exit marker. */
@@ -96,8 +146,10 @@ function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, 
 }
 
 /**
- * Scans every string value and member name of `value` with the detectors; values that are not strings, arrays or
- * objects are skipped. Throws TypeError on bad options or a value that contains itself (not JSON).
+ * Scans every string value and member name of `value` with the detectors, and every integer of nine digits or
+ * more (up to Number.MAX_SAFE_INTEGER) with the CREDIT_CARD and US_SSN detectors among them; booleans, null,
+ * other numbers and values that are not JSON are skipped. Throws TypeError on bad options or a value that
+ * contains itself (not JSON).
  *
  * @example
  * scanJson({ to: 'ada@example.org', 'ada@example.org': 1 })
@@ -117,9 +169,10 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
       continue
     }
     if (entry.isMember && entry.token !== undefined) {
-      record(findings, scanText(entry.token, detectors, { key: entry.parent?.key }), entry, true)
+      record(findings, scanText(entry.token, detectors.all, { key: entry.parent?.key }), entry, true)
     }
-    if (typeof entry.value === 'string') record(findings, scanText(entry.value, detectors, { key: entry.key }), entry, false)
+    if (typeof entry.value === 'string') record(findings, scanText(entry.value, detectors.all, { key: entry.key }), entry, false)
+    else if (typeof entry.value === 'number') record(findings, scanNumber(entry.value, detectors.numbers, entry.key), entry, false)
     else if (typeof entry.value === 'object' && entry.value !== null) pushChildren(stack, entry, entry.value, onPath)
   }
   return findings.length > maxFindings ? findings.slice(0, maxFindings) : findings

@@ -45,6 +45,17 @@ describe('scanText', () => {
     expect(scanText('0123456789ab', detectors)).toEqual([f('AWS_ACCESS_KEY', 2, 8), f('PHONE', 11, 12)])
   })
 
+  it('skips a detector whose mayContain is false, and runs one without mayContain or with a true one', () => {
+    const asked: string[] = []
+    const spy = (type: EntityType, answer?: boolean): Detector => ({
+      type,
+      find: (text) => (asked.push(`find ${type}`), [{ start: 0, end: text.length }]),
+      ...(answer === undefined ? {} : { mayContain: (text: string) => (asked.push(`mayContain ${type} ${text}`), answer) }),
+    })
+    expect(scanText('xy', [spy('EMAIL', false), spy('PHONE', true), spy('JWT')])).toEqual([f('JWT', 0, 2)])
+    expect(asked).toEqual(['mayContain EMAIL xy', 'mayContain PHONE xy', 'find PHONE', 'find JWT'])
+  })
+
   it('passes the context to every detector', () => {
     const seen: unknown[] = []
     scanText('text', [{ type: 'US_SSN', find: (_text, context) => (seen.push(context), []) }], { key: 'ssn' })

@@ -87,15 +87,20 @@ function assertSpan(span: Span, text: string, detector: Detector): void {
 }
 
 /**
- * Runs every detector over `text` and returns the surviving findings, sorted by start. Throws TypeError when a
- * detector returns an impossible span (a bug in that detector; the pipeline turns it into a deny).
+ * Runs every detector over `text` and returns the surviving findings, sorted by start. A detector whose
+ * `mayContain(text)` is false is skipped (it promises `find` would return nothing), which spares most of the work
+ * on the short ordinary strings tool arguments mostly are. Throws TypeError when a detector returns an impossible
+ * span (a bug in that detector; the pipeline turns it into a deny).
  *
  * @example
  * scanText('mail ada@example.org', DEFAULT_DETECTORS) // → [{ type: 'EMAIL', start: 5, end: 20 }]
  */
 export function scanText(text: string, detectors: readonly Detector[], context?: DetectorContext): TextFinding[] {
   const found: TextFinding[] = []
-  for (const detector of detectors) {
+  // An index loop: V8 iterates frozen arrays (DEFAULT_DETECTORS) slowly with for…of.
+  for (let index = 0; index < detectors.length; index += 1) {
+    const detector = detectors[index] as Detector
+    if (detector.mayContain !== undefined && !detector.mayContain(text)) continue
     for (const span of detector.find(text, context)) {
       assertSpan(span, text, detector)
       found.push({ type: detector.type, start: span.start, end: span.end })

@@ -6,6 +6,7 @@
  * together turn away almost all order ids, timestamps, ISBNs and phone numbers that happen to be long digit runs.
  */
 import { createRegexDetector, type Detector, type Span } from '../detector.js'
+import { createPrecondition } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): a match starts only at a digit that begins a group (not after a letter, digit or
@@ -86,4 +87,10 @@ function checkCard(match: RegExpExecArray, text: string): Span | undefined {
  * @example
  * creditCardDetector.find('card 4111 1111 1111 1111, exp 12/29') // → [{ start: 5, end: 24 }]
  */
-export const creditCardDetector: Detector = createRegexDetector({ type: 'CREDIT_CARD', pattern: CARD_CANDIDATE, check: checkCard })
+export const creditCardDetector: Detector = createRegexDetector({
+  type: 'CREDIT_CARD',
+  pattern: CARD_CANDIDATE,
+  check: checkCard,
+  // Every candidate has at least 13 digits.
+  mayContain: createPrecondition({ digits: 13 }),
+})

@@ -8,6 +8,7 @@
  * alphabets would swallow the `name=` or `'` around an address.
  */
 import { createRegexDetector, type Detector } from '../detector.js'
+import { createPrecondition } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): the lookbehind lets a match start only where a run of local-part characters (or
@@ -17,10 +18,13 @@ import { createRegexDetector, type Detector } from '../detector.js'
 const EMAIL =
   /(?<![A-Za-z0-9_%+.-])[A-Za-z0-9_%+-](?:[A-Za-z0-9_%+-]|\.(?=[A-Za-z0-9_%+-])){0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,126}[A-Za-z]{2,63}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g
 
+/** Every address has an `@` and a dot in its domain. */
+const EMAIL_PARTS = createPrecondition({ chars: '@.' })
+
 /**
  * Detects email addresses (`EMAIL`).
  *
  * @example
  * emailDetector.find('write to ada@example.org') // → [{ start: 9, end: 24 }]
  */
-export const emailDetector: Detector = createRegexDetector({ type: 'EMAIL', pattern: EMAIL })
+export const emailDetector: Detector = createRegexDetector({ type: 'EMAIL', pattern: EMAIL, mayContain: EMAIL_PARTS })

@@ -8,6 +8,7 @@
  */
 import { isJsonObject } from '../../jsonrpc/message.js'
 import { createRegexDetector, type Detector, type Span } from '../detector.js'
+import { createPrecondition } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): a match starts only at an `eyJ` that is not inside a token or after a dot; each
@@ -50,4 +51,10 @@ function checkJwt(match: RegExpExecArray): Span | undefined {
  * @example
  * jwtDetector.find(`Bearer ${token}`) // → [{ start: 7, end: 7 + token.length }] for a signed JWT
  */
-export const jwtDetector: Detector = createRegexDetector({ type: 'JWT', pattern: JWT_CANDIDATE, check: checkJwt })
+export const jwtDetector: Detector = createRegexDetector({
+  type: 'JWT',
+  pattern: JWT_CANDIDATE,
+  check: checkJwt,
+  // Three segments start with `eyJ` and have two dots between them.
+  mayContain: createPrecondition({ chars: '.', anyOf: ['eyJ'] }),
+})

@@ -10,6 +10,7 @@
 import type { SecretEntityType } from '../entities.js'
 import { createRegexDetector, type Detector, type Span } from '../detector.js'
 import { isPlaceholder } from '../placeholder.js'
+import { createPrecondition } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): every pattern starts with a literal prefix behind a lookbehind that refuses a token
@@ -28,8 +29,9 @@ function checkBody(match: RegExpExecArray): Span | undefined {
   return isPlaceholder(body) ? undefined : { start: match.index, end: match.index + match[0].length }
 }
 
-function prefixed(type: SecretEntityType, body: string, check: typeof checkBody = checkBody): Detector {
-  return createRegexDetector({ type, pattern: tokenPattern(body), check })
+/** `literals` are what every match contains (its prefixes); a text with none of them is not scanned. */
+function prefixed(type: SecretEntityType, body: string, literals: readonly string[], check: typeof checkBody = checkBody): Detector {
+  return createRegexDetector({ type, pattern: tokenPattern(body), check, mayContain: createPrecondition({ anyOf: literals }) })
 }
 
 /**
@@ -38,7 +40,7 @@ function prefixed(type: SecretEntityType, body: string, check: typeof checkBody 
  * @example
  * awsAccessKeyDetector.find(`aws_access_key_id = ${keyId}`) // → [{ start: 20, end: 40 }]
  */
-export const awsAccessKeyDetector: Detector = prefixed('AWS_ACCESS_KEY', '(?:AKIA|ASIA)([A-Z2-7]{16})')
+export const awsAccessKeyDetector: Detector = prefixed('AWS_ACCESS_KEY', '(?:AKIA|ASIA)([A-Z2-7]{16})', ['AKIA', 'ASIA'])
 
 /**
  * GitHub tokens: classic `ghp_` / `gho_` / `ghu_` / `ghs_` / `ghr_` + 36, fine-grained `github_pat_` + 82.
@@ -46,7 +48,14 @@ export const awsAccessKeyDetector: Detector = prefixed('AWS_ACCESS_KEY', '(?:AKI
  * @example
  * githubTokenDetector.find(`GH_TOKEN=${token}`) // → [{ start: 9, end: 49 }] for a classic token
  */
-export const githubTokenDetector: Detector = prefixed('GITHUB_TOKEN', 'gh[pousr]_([A-Za-z0-9]{36})|github_pat_([A-Za-z0-9_]{82})')
+export const githubTokenDetector: Detector = prefixed('GITHUB_TOKEN', 'gh[pousr]_([A-Za-z0-9]{36})|github_pat_([A-Za-z0-9_]{82})', [
+  'ghp_',
+  'gho_',
+  'ghu_',
+  'ghs_',
+  'ghr_',
+  'github_pat_',
+])
 
 /**
  * Slack tokens `xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`, `xoxs-`; real bodies always hold the workspace's numeric ids.
@@ -54,7 +63,7 @@ export const githubTokenDetector: Detector = prefixed('GITHUB_TOKEN', 'gh[pousr]
  * @example
  * slackTokenDetector.find(`SLACK_BOT_TOKEN=${token}`) // → [{ start: 16, end: 16 + token.length }]
  */
-export const slackTokenDetector: Detector = prefixed('SLACK_TOKEN', 'xox[abprs]-([A-Za-z0-9-]{10,})', (match) =>
+export const slackTokenDetector: Detector = prefixed('SLACK_TOKEN', 'xox[abprs]-([A-Za-z0-9-]{10,})', ['xox'], (match) =>
   /\d/.test(match[1] ?? '') ? checkBody(match) : undefined,
 )
 
@@ -68,6 +77,7 @@ export const slackTokenDetector: Detector = prefixed('SLACK_TOKEN', 'xox[abprs]-
 export const slackWebhookDetector: Detector = prefixed(
   'SLACK_WEBHOOK',
   'https://hooks\\.slack\\.com/services/T[A-Za-z0-9]{6,12}/B[A-Za-z0-9]{6,12}/([A-Za-z0-9]{20,32})',
+  ['https://hooks.slack.com/services/'],
 )
 
 /**
@@ -76,7 +86,7 @@ export const slackWebhookDetector: Detector = prefixed(
  * @example
  * stripeKeyDetector.find(`STRIPE_SECRET_KEY=${key}`) // → [{ start: 18, end: 18 + key.length }]
  */
-export const stripeKeyDetector: Detector = prefixed('STRIPE_KEY', '[sr]k_(?:live|test)_([A-Za-z0-9]{24,})')
+export const stripeKeyDetector: Detector = prefixed('STRIPE_KEY', '[sr]k_(?:live|test)_([A-Za-z0-9]{24,})', ['k_live_', 'k_test_'])
 
 /**
  * Google Cloud API keys: `AIza` + 35.
@@ -84,7 +94,7 @@ export const stripeKeyDetector: Detector = prefixed('STRIPE_KEY', '[sr]k_(?:live
  * @example
  * gcpApiKeyDetector.find(`?key=${key}`) // → [{ start: 5, end: 44 }]
  */
-export const gcpApiKeyDetector: Detector = prefixed('GCP_API_KEY', 'AIza([A-Za-z0-9_-]{35})')
+export const gcpApiKeyDetector: Detector = prefixed('GCP_API_KEY', 'AIza([A-Za-z0-9_-]{35})', ['AIza'])
 
 /**
  * OpenAI keys: `sk-proj-`, `sk-svcacct-`, `sk-admin-` + 40 or more, or the legacy `sk-` + exactly 48
@@ -97,6 +107,7 @@ export const gcpApiKeyDetector: Detector = prefixed('GCP_API_KEY', 'AIza([A-Za-z
 export const openaiApiKeyDetector: Detector = prefixed(
   'OPENAI_API_KEY',
   'sk-(?:proj|svcacct|admin)-([A-Za-z0-9_-]{40,})|sk-([A-Za-z0-9]{48})',
+  ['sk-'],
 )
 
 /**
@@ -106,7 +117,7 @@ export const openaiApiKeyDetector: Detector = prefixed(
  * @example
  * anthropicApiKeyDetector.find(`x-api-key: ${key}`) // → [{ start: 11, end: 11 + key.length }]
  */
-export const anthropicApiKeyDetector: Detector = prefixed('ANTHROPIC_API_KEY', 'sk-ant-(?:[a-z]{3,8}[0-9]{2}-)?([A-Za-z0-9_-]{32,})')
+export const anthropicApiKeyDetector: Detector = prefixed('ANTHROPIC_API_KEY', 'sk-ant-(?:[a-z]{3,8}[0-9]{2}-)?([A-Za-z0-9_-]{32,})', ['sk-ant-'])
 
 /**
  * npm access tokens: `npm_` + 36.
@@ -114,7 +125,7 @@ export const anthropicApiKeyDetector: Detector = prefixed('ANTHROPIC_API_KEY', '
  * @example
  * npmTokenDetector.find(`//registry.npmjs.org/:_authToken=${token}`) // → [{ start: 33, end: 73 }]
  */
-export const npmTokenDetector: Detector = prefixed('NPM_TOKEN', 'npm_([A-Za-z0-9]{36})')
+export const npmTokenDetector: Detector = prefixed('NPM_TOKEN', 'npm_([A-Za-z0-9]{36})', ['npm_'])
 
 /**
  * All prefixed-secret detectors, in the order of SECRET_ENTITY_TYPES.

@@ -8,6 +8,7 @@
  * certificates have other labels and never match.
  */
 import type { Detector, Span } from '../detector.js'
+import { createPrecondition } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): the header is a literal followed by at most three bounded words, each ended by a
@@ -48,4 +49,5 @@ export const privateKeyDetector: Detector = {
     }
     return spans
   },
+  mayContain: createPrecondition({ anyOf: ['-----BEGIN '] }),
 }

@@ -8,6 +8,7 @@
  * characters before them, or names the member that holds the string (`{"ssn": "123456789"}`).
  */
 import { createRegexDetector, type Detector, type DetectorContext, type Span } from '../detector.js'
+import { createPrecondition } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): fixed-length alternatives (11 or 9 characters) that start only at a digit not
@@ -52,4 +53,10 @@ function checkSsn(match: RegExpExecArray, text: string, context: DetectorContext
  * usSsnDetector.find('order 123456789') // → []
  * usSsnDetector.find('123456789', { key: 'ssn' }) // → [{ start: 0, end: 9 }]
  */
-export const usSsnDetector: Detector = createRegexDetector({ type: 'US_SSN', pattern: SSN_CANDIDATE, check: checkSsn })
+export const usSsnDetector: Detector = createRegexDetector({
+  type: 'US_SSN',
+  pattern: SSN_CANDIDATE,
+  check: checkSsn,
+  // Both forms have exactly nine digits.
+  mayContain: createPrecondition({ digits: 9 }),
+})
