@@ -3,9 +3,10 @@
  * SDK's Client, with a real OIDC provider on loopback issuing the identity.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EVERYTHING_SERVER, FILESYSTEM_SERVER } from './helpers/cli.js'
@@ -195,6 +196,32 @@ describe('mcp-warden proxy in front of server-filesystem', () => {
     } finally {
       await client.close()
       await rm(root, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('reversible redaction (tokenize)', () => {
+  it('the server sees only placeholders, and the host gets its own values back', async () => {
+    const policy = testPolicy(
+      `rules:
+  - { id: echo, effect: allow, subjects: { groups: [engineering] }, servers: [recorder], tools: [echo] }
+`,
+      'content: { action: redact, types: { EMAIL: tokenize, CREDIT_CARD: tokenize } }',
+    )
+    const tokenizing = await writeProxySetup(alice, policy)
+    const received = join(tokenizing.dir, 'received.txt')
+    const { client } = await connectThroughProxy(tokenizing, 'recorder', [fileURLToPath(new URL('./fixtures/recording-server.mjs', import.meta.url)), received], {
+      token: alice.idToken,
+    })
+    try {
+      const first = (await client.callTool({ name: 'echo', arguments: { message: 'mail ada@example.org about 4111 1111 1111 1111' } })) as ToolResult
+      const second = (await client.callTool({ name: 'echo', arguments: { message: 'cc ada@example.org and bob@example.org' } })) as ToolResult
+      expect(first.content[0]?.text).toBe('Echo: mail ada@example.org about 4111 1111 1111 1111')
+      expect(second.content[0]?.text).toBe('Echo: cc ada@example.org and bob@example.org')
+      expect(await readFile(received, 'utf8')).toBe('mail [EMAIL_1] about [CREDIT_CARD_1]\ncc [EMAIL_1] and [EMAIL_2]\n')
+    } finally {
+      await client.close()
+      await tokenizing.remove()
     }
   })
 })

@@ -62,6 +62,7 @@ export {
   CONTENT_ACTIONS,
   contentSafetyStage,
   createRegexDetector,
+  createTokenVault,
   DEFAULT_DETECTORS,
   ENTITY_TYPES,
   isEntityType,
@@ -82,6 +83,8 @@ export type {
   ScanJsonOptions,
   SecretEntityType,
   Span,
+  TokenVault,
+  TokenVaultOptions,
 } from './content-safety/index.js'
 export { createTokenVerifier, DEFAULT_ALGORITHMS, IDP_UNREACHABLE_MESSAGE, identityStage, SIGNED_OUT_EXPIRED_MESSAGE, SIGNED_OUT_MESSAGE } from './identity/index.js'
 export type { ClaimsMapping, IdentityStageOptions, TokenVerifier, TokenVerifierOptions } from './identity/index.js'

@@ -7,6 +7,7 @@
  */
 import type { AuditSink } from './audit/record.js'
 import { contentSafetyStage } from './content-safety/content-safety-stage.js'
+import type { TokenVault } from './content-safety/token-vault.js'
 import { identityStage, type IdentityStageOptions } from './identity/identity-stage.js'
 import type { LimitStore } from './limits/limit-store.js'
 import { limitsStage } from './limits/limits-stage.js'
@@ -23,6 +24,11 @@ export interface StandardPipelineOptions {
   readonly policy: CompiledPolicy | (() => CompiledPolicy)
   readonly limitStore: LimitStore
   readonly audit: AuditSink
+  /**
+   * Values replaced by `tokenize` for this session. One per session and per identity, never shared: restoring
+   * placeholders hands the values back to whoever holds the vault. Default: a new one for this pipeline.
+   */
+  readonly vault?: TokenVault | undefined
   readonly clock?: Clock | undefined
   readonly newId?: (() => string) | undefined
   readonly onError?: ((error: unknown) => void) | undefined
@@ -44,7 +50,7 @@ export function createStandardPipeline(options: StandardPipelineOptions): Pipeli
     stages: [
       identityStage({ resolveToken: options.resolveToken, verifier: options.verifier }),
       policyStage({ policy: options.policy }),
-      contentSafetyStage(),
+      contentSafetyStage(options.vault === undefined ? {} : { vault: options.vault }),
       limitsStage(clock === undefined ? { store: options.limitStore } : { store: options.limitStore, clock }),
     ],
     audit: options.audit,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { applyContentActions } from './apply-content-actions.js'
 import type { ContentAction, EntityType } from './entities.js'
 import { scanJson } from './scan-json.js'
+import { createTokenVault } from './token-vault.js'
 
 const EMAIL = 'ada@example.org'
 const CARD = '4111 1111 1111 1111'
@@ -166,7 +167,7 @@ describe('applyContentActions', () => {
 
   it('throws TypeError when decide returns something else than an action', () => {
     expect(() => apply({ a: EMAIL }, () => 'delete' as ContentAction)).toThrow(
-      new TypeError('decide() must return one of redact, mask, block, allow (for EMAIL)'),
+      new TypeError('decide() must return one of redact, mask, block, allow, tokenize (for EMAIL)'),
     )
     expect(() => applyContentActions({}, [], 'redact' as never)).toThrow(new TypeError('"decide" must be a function'))
   })
@@ -179,5 +180,61 @@ describe('applyContentActions', () => {
     ['a member-name edit at the root', { type: 'EMAIL', path: '', start: 0, end: 1, inKey: true }, 'a member-name edit must point at a member, not at the whole value'],
   ] as const)('throws TypeError for a finding that does not fit the value (%s)', (_name, finding, message) => {
     expect(() => applyContentActions({ a: 'text', n: 12, flag: true }, [finding], always('redact'))).toThrow(new TypeError(message))
+  })
+})
+
+describe('applyContentActions: tokenize', () => {
+  it('replaces each value by its vault placeholder, the same value by the same one, in strings, names and numbers', () => {
+    const vault = createTokenVault()
+    const input = deepFreeze({
+      to: [EMAIL, 'bob@example.org'],
+      note: `pay with ${CARD}, cc ${EMAIL}`,
+      [EMAIL]: { pan: 4111111111111111 },
+    })
+    const result = applyContentActions(input, scanJson(input), always('tokenize'), { vault })
+    expect(result.value).toEqual({
+      to: ['[EMAIL_1]', '[EMAIL_2]'],
+      note: 'pay with [CREDIT_CARD_1], cc [EMAIL_1]',
+      '[EMAIL_1]': { pan: '[CREDIT_CARD_1]' },
+    })
+    expect(result.applied.map((finding) => [finding.type, finding.path, finding.action])).toEqual([
+      ['EMAIL', '/to/0', 'tokenize'],
+      ['EMAIL', '/to/1', 'tokenize'],
+      ['CREDIT_CARD', '/note', 'tokenize'],
+      ['EMAIL', '/note', 'tokenize'],
+      ['EMAIL', '/[REDACTED:EMAIL]', 'tokenize'],
+      ['CREDIT_CARD', '/[REDACTED:EMAIL]/pan', 'tokenize'],
+    ])
+    expect(JSON.stringify(result.applied)).not.toMatch(/ada@|bob@|4111/)
+    expect(input.to[0]).toBe(EMAIL)
+  })
+
+  it('redacts, and reports redact, without a vault or when the vault is full', () => {
+    const input = { a: EMAIL, b: 'bob@example.org' }
+    expect(applyContentActions(input, scanJson(input), always('tokenize'))).toMatchObject({
+      value: { a: '[REDACTED:EMAIL]', b: '[REDACTED:EMAIL]' },
+      applied: [{ action: 'redact' }, { action: 'redact' }],
+    })
+    const vault = createTokenVault({ maxEntries: 1 })
+    expect(applyContentActions(input, scanJson(input), always('tokenize'), { vault })).toMatchObject({
+      value: { a: '[EMAIL_1]', b: '[REDACTED:EMAIL]' },
+      applied: [{ action: 'tokenize' }, { action: 'redact' }],
+    })
+  })
+
+  it('mixes with the other actions per type', () => {
+    const input = { a: EMAIL, b: CARD }
+    const decide = (type: EntityType): ContentAction => (type === 'EMAIL' ? 'tokenize' : 'mask')
+    expect(applyContentActions(input, scanJson(input), decide, { vault: createTokenVault() }).value).toEqual({
+      a: '[EMAIL_1]',
+      b: '[MASKED:CREDIT_CARD:****1111]',
+    })
+  })
+
+  it('throws TypeError, naming no value, for a tokenize finding that does not fit the value', () => {
+    const finding = { type: 'EMAIL', path: '/a', start: 0, end: 99, inKey: false } as const
+    expect(() => applyContentActions({ a: EMAIL }, [finding], always('tokenize'), { vault: createTokenVault() })).toThrow(
+      new TypeError('a finding does not fit the value it was applied to'),
+    )
   })
 })

@@ -10,9 +10,12 @@
  *    reported with the action actually taken (`redact`).
  *  - `block`  → the value is left alone and its type is listed in `blocked` (the caller refuses the message);
  *  - `allow`  → the value is left alone; the finding is still reported, for the audit record.
+ *  - `tokenize` → `[EMAIL_1]`: the placeholder the session's TokenVault gives the value (the same value, the same
+ *    placeholder). Without a vault, or when the vault is full and the value is new, the value is redacted instead
+ *    and the finding is reported as `redact`.
  * A finding in a member name renames the member (see applyTextEdits for names that collide). A finding in a
  * number (`{"card": 4111111111111111}`) covers the whole number, and `redact`/`mask` replace the number with the
- * marker *string*: `{"card": "[REDACTED:CREDIT_CARD]"}`. The type change is the only safe choice: no number can
+ * marker *string*: `{"card": "[REDACTED:CREDIT_CARD]"}` (and `tokenize` by the placeholder string). The type change is the only safe choice: no number can
  * say "removed" (a 0 or a -1 reads as a real value to the server, and keeping digits keeps the value), and
  * leaving the number would let the value out.
  */
@@ -21,6 +24,7 @@ import type { Finding } from '../pipeline/types.js'
 import { applyTextEdits } from './apply-text-edits.js'
 import { formatJsonPointer, parseJsonPointer } from './json-pointer.js'
 import type { ScanFinding } from './scan-json.js'
+import type { TokenVault } from './token-vault.js'
 
 /** Types whose last four characters `mask` keeps. */
 const MASKABLE = new Set<EntityType>(['CREDIT_CARD', 'US_SSN', 'PHONE', 'IBAN'])
@@ -40,8 +44,16 @@ export interface ContentActionResult<T> {
   readonly applied: Finding[]
 }
 
+/** Options of `applyContentActions`. */
+export interface ApplyContentActionsOptions {
+  /** The session's placeholders, for `tokenize`; without one, `tokenize` redacts. */
+  readonly vault?: TokenVault | undefined
+}
+
 interface ReplaceEdit extends ScanFinding {
-  readonly action: 'redact' | 'mask'
+  readonly action: 'redact' | 'mask' | 'tokenize'
+  /** For `tokenize`: the value's placeholder. */
+  readonly placeholder?: string | undefined
 }
 
 /** The action actually taken for a decided action: `mask` becomes `redact` for types that cannot be masked. */
@@ -53,28 +65,60 @@ function effectiveAction(type: EntityType, decided: unknown): ContentAction {
 }
 
 function render(edit: ReplaceEdit, replaced: string): string {
-  if (edit.action === 'redact') return `[REDACTED:${edit.type}]`
+  if (edit.action === 'tokenize' && edit.placeholder !== undefined) return edit.placeholder
+  if (edit.action !== 'mask') return `[REDACTED:${edit.type}]`
   return `[MASKED:${edit.type}:****${replaced.replace(NOT_ALPHANUMERIC, '').slice(-4)}]`
+}
+
+/** The text a finding covers: part of a string, of a member name, or a whole number's decimal string. */
+function textOf(value: unknown, finding: ScanFinding): string {
+  const tokens = parseJsonPointer(finding.path)
+  let current: unknown = value
+  let text: string | undefined
+  if (finding.inKey) text = tokens[tokens.length - 1]
+  else {
+    for (const token of tokens) {
+      const container = current as Record<string, unknown>
+      current = typeof current === 'object' && current !== null && Object.hasOwn(container, token) ? container[token] : undefined
+    }
+    text = typeof current === 'string' ? current : typeof current === 'number' ? String(current) : undefined
+  }
+  if (text === undefined || !(finding.end <= text.length && finding.end > finding.start && finding.start >= 0)) {
+    throw new TypeError('a finding does not fit the value it was applied to')
+  }
+  return text.slice(finding.start, finding.end)
 }
 
 /**
  * Applies each finding's action to a copy of `value` (copy-on-write: only the containers on the way to a
  * replaced string are copied; the input is never mutated). `findings` must come from `scanJson` over this same
- * value. Throws TypeError when `decide` returns something that is not a ContentAction, or a finding does not fit
- * the value.
+ * value. `tokenize` takes its placeholders from `options.vault` (see the top of this file for a missing or full
+ * vault). Throws TypeError when `decide` returns something that is not a ContentAction, or a finding does not fit
+ * the value; no error names a value.
  *
  * @example
  * applyContentActions({ to: 'ada@example.org' }, scanJson({ to: 'ada@example.org' }), () => 'redact')
  * // → { value: { to: '[REDACTED:EMAIL]' }, blocked: [],
  * //     applied: [{ type: 'EMAIL', path: '/to', start: 0, end: 15, action: 'redact' }] }
  */
-export function applyContentActions<T>(value: T, findings: readonly ScanFinding[], decide: ContentDecider): ContentActionResult<T> {
+export function applyContentActions<T>(
+  value: T,
+  findings: readonly ScanFinding[],
+  decide: ContentDecider,
+  options: ApplyContentActionsOptions = {},
+): ContentActionResult<T> {
   if (typeof decide !== 'function') throw new TypeError('"decide" must be a function')
+  const vault = options.vault
   const blocked = new Set<EntityType>()
   const applied: Finding[] = []
   const edits: ReplaceEdit[] = []
   for (const finding of findings) {
-    const action = effectiveAction(finding.type, decide(finding.type))
+    let action = effectiveAction(finding.type, decide(finding.type))
+    if (action === 'tokenize') {
+      const placeholder = vault?.placeholderFor(finding.type, textOf(value, finding))
+      if (placeholder === undefined) action = 'redact'
+      else edits.push({ ...finding, action, placeholder })
+    }
     applied.push({ type: finding.type, path: finding.path, start: finding.start, end: finding.end, action })
     if (action === 'block') blocked.add(finding.type)
     else if (action === 'redact' || action === 'mask') edits.push({ ...finding, action })

@@ -9,6 +9,17 @@
  * in `contentActions`, else `defaultContentAction`. With no obligations at all (no policy stage ran, or it set
  * none) the stage fails closed: secrets are blocked and PII is redacted. An action that is not a ContentAction
  * (a malformed decision) is treated as `block`.
+ *
+ * `tokenize` (reversible redaction) uses the stage's TokenVault, one per session:
+ *  - on the way to the server, a tokenized value becomes its placeholder (`[EMAIL_1]`);
+ *  - on the way to the host, every response's `result` and `error` have the vault's placeholders turned back into
+ *    the values, whenever the vault holds any, whether or not results are scanned. With `scanResults`, the scan
+ *    runs first and the restore after it: the host may see its own values, and a value the server returns on its
+ *    own is still caught by the scan. In a scanned result `tokenize` means `redact` (a placeholder there would be
+ *    turned back into the value at once), and the finding records `redact`.
+ * Placeholders the host itself sends are ordinary text on the way out (nothing special is done with them). If the
+ * server returns one of this session's placeholders the host gets that value, which came from the host to begin with.
+ * Server → host requests and notifications are not restored (a sampling request shows the placeholder).
  */
 import { isJsonObject, type JsonRpcMessage } from '../jsonrpc/message.js'
 import type { Finding, MessageContext, Operation, Stage, Verdict } from '../pipeline/types.js'
@@ -19,11 +30,18 @@ import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import { CONTENT_ACTIONS, SECRET_ENTITY_TYPES, type ContentAction, type EntityType } from './entities.js'
 import { scanJson } from './scan-json.js'
 import { replaceAt, scanTargets, valueAt } from './scan-targets.js'
+import { restorePlaceholders } from './restore-placeholders.js'
+import { createTokenVault, isTokenVault, type TokenVault } from './token-vault.js'
 
 /** Options of `contentSafetyStage`. */
 export interface ContentSafetyStageOptions {
   /** Detectors to run (at least one); default DEFAULT_DETECTORS. */
   readonly detectors?: readonly Detector[] | undefined
+  /**
+   * The session's placeholders for `tokenize`. Pass the one vault of the session (proxy process, SDK session) so
+   * its owner controls its lifetime; default: a new vault for this stage, living as long as the stage.
+   */
+  readonly vault?: TokenVault | undefined
 }
 
 const SECRET_TYPES = new Set<EntityType>(SECRET_ENTITY_TYPES)
@@ -32,10 +50,27 @@ const ACTIONS = new Set<string>(CONTENT_ACTIONS)
 function deciderFor(context: MessageContext): ContentDecider {
   const obligations = context.decision?.obligations ?? context.requestDecision?.obligations
   if (obligations === undefined) return (type) => (SECRET_TYPES.has(type) ? 'block' : 'redact')
+  const toHost = context.direction === 'to-client'
   return (type) => {
     const action: unknown = obligations.contentActions?.[type] ?? obligations.defaultContentAction
-    return typeof action === 'string' && ACTIONS.has(action) ? (action as ContentAction) : 'block'
+    if (typeof action !== 'string' || !ACTIONS.has(action)) return 'block'
+    return toHost && action === 'tokenize' ? 'redact' : (action as ContentAction)
   }
+}
+
+const RESTORED_PARTS = ['result', 'error'] as const
+
+/** Turns the vault's placeholders in a response to the host back into the values (see the top of this file). */
+function restored(context: MessageContext, message: JsonRpcMessage, vault: TokenVault): JsonRpcMessage {
+  if (vault.size === 0 || context.direction !== 'to-client' || context.operation.kind !== 'response') return message
+  let result = message
+  for (const part of RESTORED_PARTS) {
+    const value = valueAt(result, [part])
+    if (value === undefined) continue
+    const restoredValue = restorePlaceholders(value, vault)
+    if (restoredValue !== value) result = replaceAt(result, [part], restoredValue)
+  }
+  return result
 }
 
 /** Keeps `operation` in step with a rewritten message, so later stages and the audit never see the raw values. */
@@ -57,12 +92,13 @@ function updatedOperation(operation: Operation, message: JsonRpcMessage): Operat
 
 function modificationsAfter(context: MessageContext, applied: readonly Finding[]): MessageContext['modifications'] {
   const modifications = new Set(context.modifications)
-  if (applied.some((finding) => finding.action === 'redact')) modifications.add('redacted')
+  // A tokenized value was taken out of the message as surely as a redacted one.
+  if (applied.some((finding) => finding.action === 'redact' || finding.action === 'tokenize')) modifications.add('redacted')
   if (applied.some((finding) => finding.action === 'mask')) modifications.add('masked')
   return modifications.size === context.modifications.length ? context.modifications : [...modifications]
 }
 
-function inspect(context: MessageContext, detectors: readonly Detector[]): Verdict {
+function inspect(context: MessageContext, detectors: readonly Detector[], vault: TokenVault): Verdict {
   const decide = deciderFor(context)
   let message = context.message
   const applied: Finding[] = []
@@ -72,18 +108,20 @@ function inspect(context: MessageContext, detectors: readonly Detector[]): Verdi
     if (value === undefined) continue
     const findings = scanJson(value, { detectors, key: target.key })
     if (findings.length === 0) continue
-    const result = applyContentActions(value, findings, decide)
+    const result = applyContentActions(value, findings, decide, { vault })
     for (const finding of result.applied) applied.push({ ...finding, path: target.base + finding.path })
     for (const type of result.blocked) blocked.add(type)
     if (result.value !== value) message = replaceAt(message, target.location, result.value)
   }
-  // The fast path: nothing found, so the very same context goes on (no copy of the message).
-  if (applied.length === 0) return { action: 'pass', context }
-  const findings = [...context.findings, ...applied]
   if (blocked.size > 0) {
     const kind = context.direction === 'to-server' ? 'request' : 'result'
-    return { action: 'deny', error: contentBlockedError([...blocked], kind), context: { ...context, findings } }
+    return { action: 'deny', error: contentBlockedError([...blocked], kind), context: { ...context, findings: [...context.findings, ...applied] } }
   }
+  // After the scan: the scan sees what the server sent, the host gets its own values back.
+  message = restored(context, message, vault)
+  // The fast path: nothing found or restored, so the very same context goes on (no copy of the message).
+  if (applied.length === 0 && message === context.message) return { action: 'pass', context }
+  const findings = applied.length === 0 ? context.findings : [...context.findings, ...applied]
   if (message === context.message) return { action: 'pass', context: { ...context, findings } }
   const operation = updatedOperation(context.operation, message)
   return { action: 'pass', context: { ...context, message, operation, findings, modifications: modificationsAfter(context, applied) } }
@@ -93,14 +131,19 @@ function inspect(context: MessageContext, detectors: readonly Detector[]): Verdi
  * Creates the content-safety stage. Throws TypeError when `detectors` is not a non-empty array of detectors.
  * Deny errors are `ERR_CONTENT_BLOCKED` with `details.types` (the blocked types) and never the values.
  *
+ * Throws TypeError when `vault` is given and is not a TokenVault.
+ *
  * @example
- * const pipeline = createPipeline({ stages: [identityStage(…), policyStage(…), contentSafetyStage(), limitsStage(…)], audit })
+ * const vault = createTokenVault() // one per session
+ * const pipeline = createPipeline({ stages: [identityStage(…), policyStage(…), contentSafetyStage({ vault }), limitsStage(…)], audit })
  */
 export function contentSafetyStage(options: ContentSafetyStageOptions = {}): Stage {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
   const detectors = options.detectors ?? DEFAULT_DETECTORS
   assertDetectors(detectors, '"detectors"')
   if (detectors.length === 0) throw new TypeError('"detectors" must list at least one detector; leave it out to use DEFAULT_DETECTORS')
+  const vault = options.vault ?? createTokenVault()
+  if (!isTokenVault(vault)) throw new TypeError('"vault" must be a TokenVault (createTokenVault()) or left out')
   const chosen = Object.freeze([...detectors])
-  return { name: 'content-safety', process: (context) => inspect(context, chosen) }
+  return { name: 'content-safety', process: (context) => inspect(context, chosen, vault) }
 }

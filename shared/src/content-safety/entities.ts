@@ -42,7 +42,9 @@ export function isEntityType(value: unknown): value is EntityType {
 
 /**
  * What to do with a detected value: `redact` replaces it with `[REDACTED:TYPE]`, `mask` keeps the last four
- * characters where the type allows, `block` denies the whole message, `allow` lets it through (still audited).
+ * characters where the type allows, `block` denies the whole message, `allow` lets it through (still audited),
+ * `tokenize` replaces it with a placeholder (`[EMAIL_1]`) that is the same for the same value for the rest of the
+ * session and is turned back into the value in results on their way to the host (token-vault.ts).
  */
-export const CONTENT_ACTIONS = ['redact', 'mask', 'block', 'allow'] as const
+export const CONTENT_ACTIONS = ['redact', 'mask', 'block', 'allow', 'tokenize'] as const
 export type ContentAction = (typeof CONTENT_ACTIONS)[number]
