@@ -17,6 +17,8 @@ describe('emailDetector', () => {
     ["to='A.B-C@EXAMPLE.COM'", ['A.B-C@EXAMPLE.COM']],
     ['a@b.io, c@d.io', ['a@b.io', 'c@d.io']],
     ['<ops@x1.example.museum>', ['ops@x1.example.museum']],
+    ['ada@example.org: see you', ['ada@example.org']],
+    ['see https://example.com/u and bob@example.net', ['bob@example.net']],
   ])('finds the address in %j', (text, expected) => {
     expect(found(text)).toEqual(expected)
   })
@@ -33,6 +35,12 @@ describe('emailDetector', () => {
     ['a version tag', 'release 1.2.3@beta'],
     ['an npm scope', '@types/node@22.1.0'],
     ['a bare domain', 'example.com'],
+    ['a password in a connection string', 'postgres://app:s3cretPass@db.example.com:5432/app'],
+    ['a password in a URL', 'https://deploy:hunter22@git.example.org/repo.git'],
+    ['git SSH syntax', 'git clone git@github.com:acme/app.git'],
+    ['scp syntax', 'scp build.tgz deploy@bastion.example.com:/srv/releases/'],
+    ['a retina image name', '<img src="logo@2x.png"> and icon@3x.webp'],
+    ['a host under a site-local suffix', 'ssh deploy@bastion.internal'],
   ])('finds nothing in %s', (_name, text) => {
     expect(found(text)).toEqual([])
   })

@@ -43,6 +43,8 @@ describe('privateKeyDetector', () => {
     ['a certificate request', pem('CERTIFICATE REQUEST')],
     ['a PGP public key block', pem('PGP PUBLIC KEY BLOCK')],
     ['a header with no END line', pem('PRIVATE KEY').split('-----END')[0] ?? ''],
+    ['a documentation sample with an elided body', '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----'],
+    ['an elided body with escaped newlines', '"-----BEGIN RSA PRIVATE KEY-----\\nMIIE...\\n-----END RSA PRIVATE KEY-----"'],
     ['an END line of another label', `${pem('RSA PRIVATE KEY').split('-----END')[0] ?? ''}-----END EC PRIVATE KEY-----`],
     ['a body with characters outside base64', pem('PRIVATE KEY').replace(LINES[1] ?? '', '<redacted by user>')],
     ['a header mentioned in prose', 'Paste the text from -----BEGIN PRIVATE KEY----- to the END line.'],

@@ -20,12 +20,22 @@ const HEADER = /-----BEGIN ((?:[A-Z0-9]{1,16} ){0,3})PRIVATE KEY( BLOCK)?-----/g
 const BODY = /^[A-Za-z0-9+/=\s\\:,.()-]*$/
 const DASHES = '-----'
 
+/**
+ * A documentation sample (`-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----`) holds no key. The shortest
+ * real key body (Ed25519 PKCS #8) is 64 base64 characters; ask for half of that, not counting escapes (`\n`).
+ */
+function hasKeyMaterial(body: string): boolean {
+  const base64 = body.replace(/\\[nr]|[^A-Za-z0-9+/]/g, '')
+  return base64.length >= 32
+}
+
 function blockAt(text: string, header: RegExpExecArray): Span | undefined {
   const bodyStart = header.index + header[0].length
   const footerStart = text.indexOf(DASHES, bodyStart)
   if (footerStart === -1) return undefined
   const footer = `-----END ${header[1] ?? ''}PRIVATE KEY${header[2] ?? ''}-----`
-  if (!text.startsWith(footer, footerStart) || !BODY.test(text.slice(bodyStart, footerStart))) return undefined
+  const body = text.slice(bodyStart, footerStart)
+  if (!text.startsWith(footer, footerStart) || !BODY.test(body) || !hasKeyMaterial(body)) return undefined
   return { start: header.index, end: footerStart + footer.length }
 }
 
