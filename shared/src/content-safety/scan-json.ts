@@ -7,12 +7,17 @@
  * SSN sent as `4111111111111111` rather than `"4111111111111111"`). The walk uses an explicit stack, not
  * recursion, so nesting as deep as a parser allows cannot overflow the call stack; a depth-first order with
  * members in insertion order keeps findings in document order.
+ *
+ * A value split across adjacent short string siblings (`["4111", "1111", "1111", "1111"]`) is found by joining
+ * them (split-siblings.ts) and reported as one finding per part, each with its own path and span: the parts of one
+ * value have the same type, so an action redacts (or blocks on) every part.
  */
 import { assertDetectors, type Detector } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { formatJsonPointer } from './json-pointer.js'
 import { resolveOverlaps, scanText, type TextFinding } from './scan-text.js'
+import { findSplitValues, isShortString } from './split-siblings.js'
 
 /** One sensitive value found in a JSON value. */
 export interface ScanFinding {
@@ -51,6 +56,8 @@ interface Frame {
   readonly isMember: boolean
   /** The nearest member name at or above this value, for DetectorContext. */
   readonly key: string | undefined
+  /** The findings of a string value, when they were settled with its siblings' (split values). */
+  found?: TextFinding[]
 }
 
 /** Pushed under a container's children; popping it means the container's subtree is done. */
@@ -127,21 +134,48 @@ function scanNumber(value: number, detectors: readonly Detector[], key: string |
 }
 
 /** Pushes a container's children (last first, so they pop in order) above its exit marker. */
-function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, onPath: Set<object>): void {
+function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, onPath: Set<object>, detectors: readonly Detector[]): void {
   if (onPath.has(container)) throw new TypeError('the value refers to itself, so it is not JSON and cannot be scanned')
   onPath.add(container)
   stack.push({ exit: container })
+  const children: Frame[] = []
   if (Array.isArray(container)) {
-    for (let index = container.length - 1; index >= 0; index -= 1) {
-      stack.push({ value: container[index], parent: frame, token: String(index), isMember: false, key: frame.key })
+    for (let index = 0; index < container.length; index += 1) {
+      children.push({ value: container[index], parent: frame, token: String(index), isMember: false, key: frame.key })
     }
-    return
+  } else {
+    const members = container as Record<string, unknown>
+    for (const name of Object.keys(members)) children.push({ value: members[name], parent: frame, token: name, isMember: true, key: name })
   }
-  const members = container as Record<string, unknown>
-  const names = Object.keys(members)
-  for (let index = names.length - 1; index >= 0; index -= 1) {
-    const name = names[index] ?? ''
-    stack.push({ value: members[name], parent: frame, token: name, isMember: true, key: name })
+  if (children.length > 1 && detectors.length > 0) findSplitRuns(children, frame.key, detectors, Array.isArray(container))
+  for (let index = children.length - 1; index >= 0; index -= 1) stack.push(children[index] as Frame)
+}
+
+/**
+ * Scans each run of two or more adjacent short string children for values split across them (split-siblings.ts),
+ * and stores every child's settled findings (its own and its parts of split values) on its frame.
+ */
+function findSplitRuns(children: Frame[], key: string | undefined, detectors: readonly Detector[], inArray: boolean): void {
+  const scan = (text: string): TextFinding[] => scanText(text, detectors, { key })
+  for (let first = 0; first < children.length; ) {
+    let end = first
+    while (end < children.length && isShortString(children[end]?.value)) end += 1
+    if (end - first >= 2) {
+      const run = children.slice(first, end)
+      const own = run.map((child) => scanText(child.value as string, detectors, { key: child.key }))
+      const parts = findSplitValues(
+        run.map((child) => child.value as string),
+        own,
+        scan,
+        inArray,
+      )
+      for (const part of parts) own[part.index]?.push({ type: part.type, start: part.start, end: part.end })
+      run.forEach((child, index) => {
+        const found = own[index] ?? []
+        child.found = found.length > 1 ? resolveOverlaps(found) : found
+      })
+    }
+    first = Math.max(end, first + 1)
   }
 }
 
@@ -171,9 +205,9 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
     if (entry.isMember && entry.token !== undefined) {
       record(findings, scanText(entry.token, detectors.all, { key: entry.parent?.key }), entry, true)
     }
-    if (typeof entry.value === 'string') record(findings, scanText(entry.value, detectors.all, { key: entry.key }), entry, false)
+    if (typeof entry.value === 'string') record(findings, entry.found ?? scanText(entry.value, detectors.all, { key: entry.key }), entry, false)
     else if (typeof entry.value === 'number') record(findings, scanNumber(entry.value, detectors.numbers, entry.key), entry, false)
-    else if (typeof entry.value === 'object' && entry.value !== null) pushChildren(stack, entry, entry.value, onPath)
+    else if (typeof entry.value === 'object' && entry.value !== null) pushChildren(stack, entry, entry.value, onPath, detectors.all)
   }
   return findings.length > maxFindings ? findings.slice(0, maxFindings) : findings
 }

@@ -1,8 +1,11 @@
 /**
  * shared/src/content-safety/scan-text.ts — runs detectors over one string and settles overlaps.
  *
- * This is the seam the later engine widens (normalising evasions before the detectors run and mapping spans
- * back); callers depend on its result, not on how detectors are combined.
+ * The detectors run on the raw string first. Only when a cheap gate says the string may hide a value (a non-ASCII
+ * character, a possible escape, a long base64/hex-looking run, digits joined by odd separators, a defanged `[at]`)
+ * do the evasion passes of scan-evasions.ts run as well (normalised Unicode, decoded escapes, rewritten
+ * separators, decoded base64/hex); their findings are spans of the original string and
+ * go through the same overlap rule, which also drops the duplicates of raw findings.
  *
  * Overlap rule: when spans of different types overlap, only the most specific survives, decided in this order:
  *  1. a named secret (any secret type but GENERIC_SECRET) beats GENERIC_SECRET, which beats any PII type —
@@ -15,6 +18,7 @@
  */
 import { ENTITY_TYPES, SECRET_ENTITY_TYPES, type EntityType } from './entities.js'
 import type { Detector, DetectorContext, Span } from './detector.js'
+import { findEvasions, mayHoldEvasion } from './scan-evasions.js'
 
 /** A span with the entity type found there. */
 export interface TextFinding extends Span {
@@ -86,16 +90,7 @@ function assertSpan(span: Span, text: string, detector: Detector): void {
   if (!valid) throw new TypeError(`a ${detector.type} detector returned a span outside the text or empty`)
 }
 
-/**
- * Runs every detector over `text` and returns the surviving findings, sorted by start. A detector whose
- * `mayContain(text)` is false is skipped (it promises `find` would return nothing), which spares most of the work
- * on the short ordinary strings tool arguments mostly are. Throws TypeError when a detector returns an impossible
- * span (a bug in that detector; the pipeline turns it into a deny).
- *
- * @example
- * scanText('mail ada@example.org', DEFAULT_DETECTORS) // → [{ type: 'EMAIL', start: 5, end: 20 }]
- */
-export function scanText(text: string, detectors: readonly Detector[], context?: DetectorContext): TextFinding[] {
+function detectRaw(text: string, detectors: readonly Detector[], context: DetectorContext | undefined): TextFinding[] {
   const found: TextFinding[] = []
   // An index loop: V8 iterates frozen arrays (DEFAULT_DETECTORS) slowly with for…of.
   for (let index = 0; index < detectors.length; index += 1) {
@@ -105,6 +100,26 @@ export function scanText(text: string, detectors: readonly Detector[], context?:
       assertSpan(span, text, detector)
       found.push({ type: detector.type, start: span.start, end: span.end })
     }
+  }
+  return found
+}
+
+/**
+ * Runs every detector over `text` and returns the surviving findings, sorted by start. A string that may hide a
+ * value is also scanned normalised and decoded (see the top of the file and scan-evasions.ts); those findings are
+ * spans of `text` too (a value found in a base64 or hex run covers the whole run). A detector whose
+ * `mayContain(text)` is false is skipped (it promises `find` would return nothing), which spares most of the work
+ * on the short ordinary strings tool arguments mostly are. Throws TypeError when a detector returns an impossible
+ * span (a bug in that detector; the pipeline turns it into a deny).
+ *
+ * @example
+ * scanText('mail ada@example.org', DEFAULT_DETECTORS) // → [{ type: 'EMAIL', start: 5, end: 20 }]
+ */
+export function scanText(text: string, detectors: readonly Detector[], context?: DetectorContext): TextFinding[] {
+  const found = detectRaw(text, detectors, context)
+  if (detectors.length > 0 && mayHoldEvasion(text)) {
+    const detect = (rewritten: string): TextFinding[] => detectRaw(rewritten, detectors, context)
+    for (const finding of findEvasions(text, detect)) found.push(finding)
   }
   if (found.length <= 1) return found
   return resolveOverlaps(found)
