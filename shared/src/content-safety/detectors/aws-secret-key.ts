@@ -1,0 +1,98 @@
+/**
+ * shared/src/content-safety/detectors/aws-secret-key.ts — AWS secret access keys.
+ *
+ * A secret access key is 40 characters of base64 (`[A-Za-z0-9/+]`, 30 random bytes) with no prefix of its own
+ * (AWS IAM docs, "Managing access keys"). Forty such characters alone also describe git commit SHAs, SHA-1
+ * digests, base64 runs inside longer blobs and long identifiers, so a candidate counts only with AWS context:
+ *  - within the 60 characters before it: `secret_access_key`/`SecretAccessKey` (any case or separators), `aws` and
+ *    `secret` together (`AWS_SECRET=`, `aws secret:`), or an AWS access key id (`AKIA…`/`ASIA…`, the pair as
+ *    written in `credentials.csv` or `aws configure` output); or
+ *  - in the name of the JSON member holding the string, with the same words (`aws_secret_access_key`,
+ *    `SecretAccessKey` in STS answers, `awsSecret`).
+ * It is then rejected when it is all hex (a SHA-1 or commit id), a placeholder (`isPlaceholder`: AWS's own
+ * `…EXAMPLEKEY`, `xxxxxx`), or lacks the mix of a random key (two of: upper case, lower case, digits or `/` `+`;
+ * letters only with at most one capital in five is a camelCase identifier).
+ */
+import { createRegexDetector, type Detector, type DetectorContext, type Span } from '../detector.js'
+import { isPlaceholder } from '../placeholder.js'
+
+/** A key's length: base64 of 30 bytes, no padding. */
+const KEY_LENGTH = 40
+
+/**
+ * Linear (see detector.ts): a match starts only where a run of base64 characters starts (the lookbehind refuses a
+ * base64 character, `_` or `-` before it; `=` may precede, as in `KEY=…`), reads exactly 40 characters, and the
+ * lookahead refuses a longer run (a 44-character base64 SHA-256, a longer blob) or `=` padding. So each run is
+ * read once from its start.
+ */
+const AWS_SECRET_CANDIDATE = /(?<![A-Za-z0-9/+_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g
+
+/** How far before a candidate the context may stand. */
+const CONTEXT_WINDOW = 60
+/** How much of a member name is read (names are short; this bounds the work per string). */
+const KEY_WINDOW = 100
+/** An access key id just before the secret (`AKIA…,<secret>` in credentials.csv). */
+const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z2-7]{16}/
+/** A hash or commit id in hex: one case throughout (mixed-case hex is not how digests are written). */
+const HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/
+
+/** True when `text` (a window before the candidate, or a member name) names an AWS secret. */
+function namesAwsSecret(text: string): boolean {
+  const compact = text.toLowerCase().replace(/[^a-z0-9]/g, '')
+  return compact.includes('secretaccesskey') || (compact.includes('aws') && compact.includes('secret'))
+}
+
+/**
+ * True when the candidate mixes at least two of upper case, lower case, and digits or `/` `+`, as 30 random bytes
+ * in base64 do (all three but with probability 3e-4); a 40-letter identifier or a digit run does not.
+ */
+function looksRandom(candidate: string): boolean {
+  const upper = candidate.replace(/[^A-Z]/g, '').length
+  const hasOther = /[0-9/+]/.test(candidate)
+  // Letters only with few capitals is a camelCase identifier (`createDefaultCredentialsProviderChainFor`).
+  if (!hasOther && upper <= candidate.length / 5) return false
+  return Number(upper > 0) + Number(/[a-z]/.test(candidate)) + Number(hasOther) >= 2
+}
+
+function checkAwsSecret(match: RegExpExecArray, text: string, context: DetectorContext): Span | undefined {
+  const candidate = match[0]
+  if (HEX_ONLY.test(candidate) || !looksRandom(candidate) || isPlaceholder(candidate)) return undefined
+  const before = text.slice(Math.max(0, match.index - CONTEXT_WINDOW), match.index)
+  const key = context.key?.slice(0, KEY_WINDOW) ?? ''
+  const inContext = namesAwsSecret(before) || ACCESS_KEY_ID.test(before) || namesAwsSecret(key)
+  return inContext ? { start: match.index, end: match.index + KEY_LENGTH } : undefined
+}
+
+/** Whether `code` is one of `[A-Za-z0-9/+]`. */
+function isKeyChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 47 && code <= 57) || code === 43
+}
+
+/**
+ * The precondition: a run of at least 40 key characters, which every candidate is. One pass with an early exit;
+ * most strings are shorter than 40 and cost one comparison.
+ */
+function hasKeyLengthRun(text: string): boolean {
+  if (text.length < KEY_LENGTH) return false
+  let run = 0
+  for (let i = 0; i < text.length; i += 1) {
+    if (!isKeyChar(text.charCodeAt(i))) run = 0
+    else if (++run >= KEY_LENGTH) return true
+  }
+  return false
+}
+
+/**
+ * Detects AWS secret access keys (`AWS_SECRET_KEY`), only with AWS context before them or in the member name.
+ *
+ * @example
+ * awsSecretKeyDetector.find(`aws_secret_access_key = ${secret}`) // → [{ start: 24, end: 64 }]
+ * awsSecretKeyDetector.find(secret, { key: 'SecretAccessKey' }) // → [{ start: 0, end: 40 }]
+ * awsSecretKeyDetector.find(`commit ${sha1}`) // → []
+ */
+export const awsSecretKeyDetector: Detector = createRegexDetector({
+  type: 'AWS_SECRET_KEY',
+  pattern: AWS_SECRET_CANDIDATE,
+  check: checkAwsSecret,
+  mayContain: hasKeyLengthRun,
+})
