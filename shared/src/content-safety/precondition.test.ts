@@ -72,7 +72,7 @@ type Random = ReturnType<typeof generator>
 /** Fragments near what each detector looks for: valid values, and values one step off. */
 function fragment(random: Random): string {
   const { int, pick, chars } = random
-  switch (int(12)) {
+  switch (int(14)) {
     case 0: {
       const [prefix, length] = pick([['4', 16], ['4', 13], ['51', 16], ['2221', 16], ['37', 15], ['6011', 16], ['3530', 16], ['36', 14], ['1', 16]] as const)
       const card = luhnComplete(prefix + chars(length - prefix.length - 1, DIGITS))
@@ -118,6 +118,21 @@ function fragment(random: Random): string {
       return pick(['ssn ', 'SSN: ', 'social security ', 'ss# ', 'order ', 'eyJ', '-----BEGIN ', 'sk-', 'npm_', 'xox', 'AIza', '@', '.'])
     case 8:
       return chars(int(14), DIGITS)
+    case 9:
+      return pick([
+        () => `${pick(['', 'phone ', 'tel: '])}+${pick(['1 ', '44 ', '49 ', '33 '])}${chars(3, '23456789')} ${chars(3, DIGITS)} ${chars(4, DIGITS)}`,
+        () => pick(['GB82WEST12345698765432', 'DE89370400440532013000', 'FR1420041010050500013M02606', 'GB82 WEST 1234 5698 7654 32']),
+        () => `${int(256)}.${int(256)}.${int(256)}.${int(256)}`,
+        () => `2001:db8:${chars(4, '0123456789abcdef')}::${chars(int(5), '0123456789abcdef')}`,
+        () => `${pick(['passport ', 'Passport no. ', ''])}${pick(['', 'C'])}${chars(8, DIGITS)}${pick(['', '7'])}`,
+      ])()
+    case 10:
+      return pick([
+        () => `aws_secret_access_key=${chars(40 + pick([0, 0, -1, 1]), `${ALNUM}/+`)}`,
+        () => `${pick(['password', 'api_key', 'client_secret', 'token'])}${pick(['=', ': ', '": "'])}${chars(6 + int(20), `${ALNUM}!#%`)}`,
+        () => `Authorization: ${pick(['Bearer ', 'Basic '])}${chars(10 + int(30), BASE64URL)}`,
+        () => `postgres://app:${chars(6 + int(10), ALNUM)}@db.example.com/app`,
+      ])()
     default:
       return chars(int(30), PRINTABLE)
   }

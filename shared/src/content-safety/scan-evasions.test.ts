@@ -87,7 +87,7 @@ describe('scanText does not turn ordinary text into findings', () => {
     ['percent-escaped ordinary text', 'q=hello%20world%21&page=2'],
     ['a Windows path', 'C:\\Users\\ada\\x64\\uninstall.exe'],
     ['a short Unicode-digit number', digitsIn(0xff10, '12345')],
-    ['IP addresses, versions, dates and decimals', 'host 192.168.100.200 v1.22.333 on 2024/11/24, 12.5/13.75/14.25'],
+    ['versions, dates and decimals', 'release v1.22.333 on 2024/11/24, 12.5/13.75/14.25'],
     ['a dotted OID', 'oid 1.3.6.1.4.1.311.21.8.1234567'],
     ['brackets and parentheses in prose', 'see [the docs] (at least section 2) and the list [.] here'],
     ['a Luhn-invalid card with dots', 'card 4111.1111.1111.1112'],

@@ -41,9 +41,14 @@ describe('DEFAULT_DETECTORS', () => {
     expect(types).toEqual(ENTITY_TYPES.filter((type) => types.includes(type)))
     expect(types).toEqual([
       'EMAIL',
+      'PHONE',
       'CREDIT_CARD',
       'US_SSN',
+      'IBAN',
+      'IP_ADDRESS',
+      'US_PASSPORT',
       'AWS_ACCESS_KEY',
+      'AWS_SECRET_KEY',
       'GITHUB_TOKEN',
       'SLACK_TOKEN',
       'SLACK_WEBHOOK',
@@ -54,6 +59,7 @@ describe('DEFAULT_DETECTORS', () => {
       'NPM_TOKEN',
       'PRIVATE_KEY',
       'JWT',
+      'GENERIC_SECRET',
     ])
   })
 

@@ -2,11 +2,27 @@
  * shared/src/content-safety/detectors/default-detectors.ts — the detectors Warden runs when none are given.
  */
 import type { Detector } from '../detector.js'
+import { awsSecretKeyDetector } from './aws-secret-key.js'
 import { creditCardDetector } from './credit-card.js'
 import { emailDetector } from './email.js'
+import { genericSecretDetector } from './generic-secret.js'
+import { ibanDetector } from './iban.js'
+import { ipAddressDetector } from './ip-address.js'
 import { jwtDetector } from './jwt.js'
-import { PREFIXED_SECRET_DETECTORS } from './prefixed-secrets.js'
+import { phoneDetector } from './phone.js'
+import {
+  anthropicApiKeyDetector,
+  awsAccessKeyDetector,
+  gcpApiKeyDetector,
+  githubTokenDetector,
+  npmTokenDetector,
+  openaiApiKeyDetector,
+  slackTokenDetector,
+  slackWebhookDetector,
+  stripeKeyDetector,
+} from './prefixed-secrets.js'
 import { privateKeyDetector } from './private-key.js'
+import { usPassportDetector } from './us-passport.js'
 import { usSsnDetector } from './us-ssn.js'
 
 /**
@@ -18,9 +34,23 @@ import { usSsnDetector } from './us-ssn.js'
  */
 export const DEFAULT_DETECTORS: readonly Detector[] = Object.freeze([
   emailDetector,
+  phoneDetector,
   creditCardDetector,
   usSsnDetector,
-  ...PREFIXED_SECRET_DETECTORS,
+  ibanDetector,
+  ipAddressDetector,
+  usPassportDetector,
+  awsAccessKeyDetector,
+  awsSecretKeyDetector,
+  githubTokenDetector,
+  slackTokenDetector,
+  slackWebhookDetector,
+  stripeKeyDetector,
+  gcpApiKeyDetector,
+  openaiApiKeyDetector,
+  anthropicApiKeyDetector,
+  npmTokenDetector,
   privateKeyDetector,
   jwtDetector,
+  genericSecretDetector,
 ])
