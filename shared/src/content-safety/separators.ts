@@ -30,17 +30,41 @@ const ODD_SEPARATOR = new RegExp(String.raw`\d${SEP}\d`)
 const CHAIN = new RegExp(String.raw`(?<!\d)\d{1,6}(?:(?:${SEP}|[ -])\d{1,6}){2,}(?!\d)`, 'g')
 const SEPARATOR = new RegExp(SEP, 'g')
 
-/** Cheap test: does `text` hold two digits joined by such a separator? */
-export function mayHoldOddSeparator(text: string): boolean {
-  return ODD_SEPARATOR.test(text)
+/**
+ * The fewest digits of any value a digit chain can hide (a phone number's subscriber part: 7). Shorter chains are
+ * version numbers, decimals and dates (`v1.12.3`, `3.14`, `2024/11/24`): rewriting them finds nothing and costs a
+ * rescan of ordinary text.
+ */
+const MIN_CHAIN_DIGITS = 7
+
+function countDigits(text: string): number {
+  let digits = 0
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) digits += 1
+  }
+  return digits
 }
 
 const ODD_IN_CHAIN = new RegExp(SEP)
 
-/** Offsets of the chains `rewriteSeparators` would change (those with at least one odd separator). */
+/** Whether a chain found by CHAIN is worth rewriting: it has an odd separator and enough digits. */
+function isOddChain(chain: string): boolean {
+  return countDigits(chain) >= MIN_CHAIN_DIGITS && ODD_IN_CHAIN.test(chain)
+}
+
+/** Cheap test: does `text` hold a chain of digit groups joined by such a separator, long enough to hide a value? */
+export function mayHoldOddSeparator(text: string): boolean {
+  if (!ODD_SEPARATOR.test(text)) return false
+  CHAIN.lastIndex = 0
+  for (let match = CHAIN.exec(text); match !== null; match = CHAIN.exec(text)) if (isOddChain(match[0])) return true
+  return false
+}
+
+/** Offsets of the chains `rewriteSeparators` would change (those with an odd separator and enough digits). */
 export function forEachSeparatorChain(text: string, visit: (offset: number) => void): void {
   CHAIN.lastIndex = 0
-  for (let match = CHAIN.exec(text); match !== null; match = CHAIN.exec(text)) if (ODD_IN_CHAIN.test(match[0])) visit(match.index)
+  for (let match = CHAIN.exec(text); match !== null; match = CHAIN.exec(text)) if (isOddChain(match[0])) visit(match.index)
 }
 
 /**
