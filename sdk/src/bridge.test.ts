@@ -84,6 +84,21 @@ describe('createBridge', () => {
     expect(server.received.map((m) => (m as { method: string }).method)).toEqual(['tools/call', 'notifications/cancelled'])
   })
 
+  it('forgets a cancelled request even when the cancellation arrives while the request is still being judged', async () => {
+    const slowCall = scriptedPipeline(async (context) => {
+      if (context.operation.kind === 'tool') await new Promise((r) => setTimeout(r, 30))
+      return { action: 'pass', context }
+    })
+    const { host, serverSide, bridge } = await setup(slowCall)
+    await host.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } })
+    await host.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } })
+    await new Promise((r) => setTimeout(r, 60))
+    await serverSide.close()
+    await bridge.closed
+    // A cancelled request is answered by nobody, not even with ERR_UPSTREAM_UNAVAILABLE.
+    expect(host.received).toEqual([])
+  })
+
   it('answers a denied request itself and never forwards it', async () => {
     const denyCalls = scriptedPipeline((context) =>
       'method' in context.message && context.message.method === 'tools/call'

@@ -76,6 +76,8 @@ interface Delivery {
   readonly message: JsonRpcMessage
   /** A request that was forwarded: remembered so its response can be classified. */
   readonly pending?: Pending
+  /** A cancellation that was forwarded: the request it names will get no answer, so it is forgotten. */
+  readonly forgets?: { readonly side: Side; readonly key: string }
 }
 
 const keyOf = (id: JsonRpcId): string => (typeof id === 'number' ? `n:${id}` : `s:${id}`)
@@ -113,6 +115,8 @@ export function createBridge(options: BridgeOptions): Bridge {
         // The request travels to `delivery.to`; its answer comes back from that side.
         waiting[delivery.to === 'server' ? 'client' : 'server'].set(keyOf(delivery.pending.request.id), delivery.pending)
       }
+      // Here, not when judged: delivery is in arrival order, so the request it names is registered by now.
+      if (delivery.forgets !== undefined) waiting[delivery.forgets.side].delete(delivery.forgets.key)
       if (batch) grouped[delivery.to].push(delivery.message)
       else send(delivery.to, delivery.message)
     }
@@ -130,11 +134,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     return pending
   }
 
-  function forgetCancelled(direction: Direction, message: JsonRpcMessage): void {
-    if (!('method' in message) || message.method !== 'notifications/cancelled' || !isJsonObject(message.params)) return
+  /** What a `notifications/cancelled` makes the bridge forget once it is delivered. */
+  function cancelled(direction: Direction, message: JsonRpcMessage): Delivery['forgets'] {
+    if (!('method' in message) || message.method !== 'notifications/cancelled' || !isJsonObject(message.params)) return undefined
     const requestId = message.params['requestId']
-    if (typeof requestId !== 'string' && typeof requestId !== 'number') return
-    waiting[direction === 'to-server' ? 'client' : 'server'].delete(keyOf(requestId))
+    if (typeof requestId !== 'string' && typeof requestId !== 'number') return undefined
+    return { side: direction === 'to-server' ? 'client' : 'server', key: keyOf(requestId) }
   }
 
   async function judge(direction: Direction, raw: unknown): Promise<Delivery[]> {
@@ -142,7 +147,6 @@ export function createBridge(options: BridgeOptions): Bridge {
     const to: Side = direction === 'to-server' ? 'server' : 'client'
     if (!isJsonRpcMessage(raw)) return invalid(from, raw)
     if (governance === undefined) return [{ to, message: raw }]
-    forgetCancelled(direction, raw)
     const pending = takePending(direction, raw)
     const isResponse = !('method' in raw)
     const operation: Operation = isResponse ? { kind: 'response', of: pending?.operation } : classifyMessage(raw, direction)
@@ -170,7 +174,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       const forwarded: Pending = { request, operation: outcome.context.operation, decision: outcome.context.decision, receivedAt: context.receivedAt }
       return [{ to, message, pending: forwarded }]
     }
-    return [{ to, message }]
+    const forgets = cancelled(direction, message)
+    return [forgets === undefined ? { to, message } : { to, message, forgets }]
   }
 
   function invalid(from: Side, raw: unknown): Delivery[] {
