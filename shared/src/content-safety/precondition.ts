@@ -1,8 +1,8 @@
 /**
  * shared/src/content-safety/precondition.ts — the cheap tests the built-in detectors use as `mayContain`.
  *
- * One pass over a string records which printable ASCII characters occur in it and how many digits it has (its
- * profile). A detector's precondition then needs a few bit tests, and an `includes` of its literal prefixes only
+ * One pass over a string records which printable ASCII characters occur in it, how many digits it has, and whether
+ * it has a non-ASCII or a control character (its profile); the evasion gate of scan-evasions.ts reads it too. A detector's precondition then needs a few bit tests, and an `includes` of its literal prefixes only
  * when all their characters are there. So `scanText` reads a short ordinary string once, instead of running
  * fourteen regexes over it.
  *
@@ -32,6 +32,8 @@ let lastLow = 0
 let lastUpper = 0
 let lastLower = 0
 let lastDigits = 0
+let lastNonAscii = false
+let lastControl = false
 
 function profile(text: string): void {
   if (text === lastText) return
@@ -39,21 +41,75 @@ function profile(text: string): void {
   let upper = 0
   let lower = 0
   let digits = 0
-  for (let i = 0; i < text.length; i += 1) {
+  let nonAscii = false
+  let control = false
+  const length = text.length
+  for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i)
     if (code >= 96) {
       if (code < 128) lower |= 1 << (code - 96)
+      else nonAscii = true
     } else if (code >= 64) upper |= 1 << (code - 64)
     else if (code >= 32) {
       low |= 1 << (code - 32)
       if (code >= 48 && code <= 57) digits += 1
-    }
+    } else control = true
   }
   lastText = text
   lastLow = low
   lastUpper = upper
   lastLower = lower
   lastDigits = digits
+  lastNonAscii = nonAscii
+  lastControl = control
+}
+
+
+/** The ASCII digits in `text` (`\d` without the `u` flag); shares the profile pass of the preconditions. */
+export function digitCount(text: string): number {
+  profile(text)
+  return lastDigits
+}
+
+/** Whether `text` holds a character above U+007F; shares the profile pass of the preconditions. */
+export function hasNonAscii(text: string): boolean {
+  profile(text)
+  return lastNonAscii
+}
+
+/** Whether `text` holds a control character (below U+0020: a tab, a line break…); shares the profile pass. */
+export function hasControl(text: string): boolean {
+  profile(text)
+  return lastControl
+}
+
+/**
+ * Whether `text` holds at least one of `chars` (printable ASCII); shares the profile pass of the preconditions.
+ * Build the tester once (`const hasBracket = anyCharTester(')]')`), then ask it about each text.
+ *
+ * @example
+ * anyCharTester(')]')('f(x)') // → true
+ */
+export function anyCharTester(chars: string): (text: string) => boolean {
+  const [low, upper, lower] = masksOf(charsOf(chars))
+  return (text) => {
+    profile(text)
+    return (lastLow & low) !== 0 || (lastUpper & upper) !== 0 || (lastLower & lower) !== 0
+  }
+}
+
+/** The presence masks (32–63, 64–95, 96–127) of a set of printable ASCII characters. */
+function masksOf(chars: Iterable<string>): [number, number, number] {
+  let low = 0
+  let upper = 0
+  let lower = 0
+  for (const char of chars) {
+    const code = char.charCodeAt(0)
+    if (code >= 96) lower |= 1 << (code - 96)
+    else if (code >= 64) upper |= 1 << (code - 64)
+    else low |= 1 << (code - 32)
+  }
+  return [low, upper, lower]
 }
 
 function charsOf(literal: string): Set<string> {
@@ -62,6 +118,44 @@ function charsOf(literal: string): Set<string> {
     if (char.length !== 1 || code < 32 || code > 126) throw new TypeError('a requirement may only name printable ASCII characters')
   }
   return new Set(literal)
+}
+
+/** A requirement as bit masks, with each literal's own masks (three numbers per literal, in order). */
+export interface CompiledRequirement {
+  readonly digits: number
+  readonly low: number
+  readonly upper: number
+  readonly lower: number
+  readonly literals: readonly string[]
+  readonly literalMasks: readonly number[]
+}
+
+/** The requirement behind each `mayContain` built here, so `scanText` can test it without a call per detector. */
+const COMPILED = new WeakMap<object, CompiledRequirement>()
+
+/** The compiled requirement of a `mayContain` built by createPrecondition, or undefined for any other function. */
+export function compiledRequirementOf(mayContain: unknown): CompiledRequirement | undefined {
+  return typeof mayContain === 'function' ? COMPILED.get(mayContain) : undefined
+}
+
+/**
+ * Whether `text` meets a compiled requirement: exactly what the `mayContain` createPrecondition built for it answers.
+ * A literal is searched for (`includes`) only when all its characters occur.
+ */
+export function meetsRequirement(requirement: CompiledRequirement, text: string): boolean {
+  profile(text)
+  const { low, upper, lower, literals, literalMasks } = requirement
+  if (lastDigits < requirement.digits || (lastLow & low) !== low || (lastUpper & upper) !== upper || (lastLower & lower) !== lower) return false
+  if (literals.length === 0) return true
+  for (let i = 0; i < literals.length; i += 1) {
+    const m = i * 3
+    const literalLow = literalMasks[m] as number
+    const literalUpper = literalMasks[m + 1] as number
+    const literalLower = literalMasks[m + 2] as number
+    if ((lastLow & literalLow) !== literalLow || (lastUpper & literalUpper) !== literalUpper || (lastLower & literalLower) !== literalLower) continue
+    if (text.includes(literals[i] as string)) return true
+  }
+  return false
 }
 
 /**
@@ -82,21 +176,10 @@ export function createPrecondition(requirement: Requirement): (text: string) => 
   // A character every literal has must occur whichever literal does.
   const [first, ...others] = anyOf.map(charsOf)
   for (const char of first ?? []) if (others.every((set) => set.has(char))) needed.add(char)
-  let low = 0
-  let upper = 0
-  let lower = 0
-  for (const char of needed) {
-    const code = char.charCodeAt(0)
-    if (code >= 96) lower |= 1 << (code - 96)
-    else if (code >= 64) upper |= 1 << (code - 64)
-    else low |= 1 << (code - 32)
-  }
+  const [low, upper, lower] = masksOf(needed)
   const literals = [...anyOf]
-  return function mayContain(text) {
-    profile(text)
-    if (lastDigits < digits || (lastLow & low) !== low || (lastUpper & upper) !== upper || (lastLower & lower) !== lower) return false
-    if (literals.length === 0) return true
-    for (const literal of literals) if (text.includes(literal)) return true
-    return false
-  }
+  const compiled: CompiledRequirement = { digits, low, upper, lower, literals, literalMasks: literals.flatMap((literal) => masksOf(literal)) }
+  const mayContain = (text: string): boolean => meetsRequirement(compiled, text)
+  COMPILED.set(mayContain, compiled)
+  return mayContain
 }

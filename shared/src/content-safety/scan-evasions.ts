@@ -20,7 +20,16 @@ import { findEncodedRuns, mayHoldEncodedRun, mayHoldEscape, unescapeText } from 
 import type { Span } from './detector.js'
 import type { EntityType } from './entities.js'
 import { forEachUnicodeEvasion, normalizeText } from './normalize.js'
-import { forEachDefanged, forEachSeparatorChain, mayHoldDefanged, mayHoldOddSeparator, rewriteDefanged, rewriteSeparators } from './separators.js'
+import { anyCharTester, digitCount, hasControl, hasNonAscii } from './precondition.js'
+import {
+  forEachDefanged,
+  forEachSeparatorChain,
+  MIN_CHAIN_DIGITS,
+  mayHoldDefanged,
+  mayHoldOddSeparator,
+  rewriteDefanged,
+  rewriteSeparators,
+} from './separators.js'
 import { composeMaps, mapSpanBack, type MappedText } from './text-map.js'
 
 /** A finding of the raw detectors on some text (what scanText returns before the evasion passes). */
@@ -39,13 +48,26 @@ const WINDOW_STRETCH = 1024
 /** A non-ASCII character, or one that may start an escape (`%`, `&`, `\\`): one character class, a fast search. */
 const MAY_BE_REWRITTEN = /[^\x00-\x24\x27-\x5b\x5d-\x7f]/
 
+const mayHoldRewriteChar = anyCharTester('%&\\')
+const mayHoldClosingBracket = anyCharTester(')]')
+const mayHoldSeparatorChar = anyCharTester(' ./+|\\-')
+
 /**
  * Cheap gate: false promises that the passes of this file find nothing in `text`. True when it holds a non-ASCII
  * character, a `%`, `&` or `\\` (a possible escape), a base64 or hex run decode.ts would try, or digits joined by
  * a separator separators.ts rewrites.
  */
 export function mayHoldEvasion(text: string): boolean {
-  return MAY_BE_REWRITTEN.test(text) || mayHoldEncodedRun(text) || mayHoldOddSeparator(text) || mayHoldDefanged(text)
+  // Each test below is put behind what it needs, read from the profile the preconditions already took of this
+  // string (precondition.ts), so an ordinary string costs a few bit tests and the encoded-run scan:
+  //  - MAY_BE_REWRITTEN matches exactly a non-ASCII character, `%`, `&` or `\\`;
+  //  - an odd separator chain has seven digits (MIN_CHAIN_DIGITS) and a separator: a blank, a tab or line break
+  //    (control characters), `.`, `/`, `+`, `|`, `\\`, `-` or a non-ASCII dash or dot (SEP in separators.ts);
+  //  - a defanged separator has a closing bracket.
+  if (hasNonAscii(text) || mayHoldRewriteChar(text)) return true
+  if (mayHoldEncodedRun(text)) return true
+  if (digitCount(text) >= MIN_CHAIN_DIGITS && (hasControl(text) || mayHoldSeparatorChar(text)) && mayHoldOddSeparator(text)) return true
+  return mayHoldClosingBracket(text) && mayHoldDefanged(text)
 }
 
 /**

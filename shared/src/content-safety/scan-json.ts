@@ -82,7 +82,8 @@ interface Detectors {
 
 /**
  * Validated lists that cannot change (frozen: DEFAULT_DETECTORS, the stage's own list), so each message does not
- * check them again. Working on a private unfrozen copy is also faster: V8 reads frozen arrays' elements slowly.
+ * check them again. The private copy is frozen too, so scanText keeps one plan for it (scan-text.ts) and reads
+ * the detectors from that plan's unfrozen array (V8 reads frozen arrays' elements slowly).
  */
 const CHECKED = new WeakMap<readonly Detector[], Detectors>()
 
@@ -92,7 +93,8 @@ function checkedDetectors(detectors: unknown): Detectors {
   if (known !== undefined) return known
   const all: unknown = Array.isArray(detectors) ? [...(detectors as unknown[])] : detectors
   assertDetectors(all, '"detectors"')
-  const checked = { all, numbers: all.filter((detector) => NUMBER_TYPES.has(detector.type)) }
+  // Frozen, so scanText may keep a plan of them (scan-text.ts); they are private copies nobody else changes.
+  const checked = { all: Object.freeze(all), numbers: Object.freeze(all.filter((detector) => NUMBER_TYPES.has(detector.type))) }
   if (frozen) CHECKED.set(detectors, checked)
   return checked
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Detector } from './detector.js'
 import type { EntityType } from './entities.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
+import { createPrecondition } from './precondition.js'
 import { resolveOverlaps, scanText, type TextFinding } from './scan-text.js'
 
 const f = (type: EntityType, start: number, end: number): TextFinding => ({ type, start, end })
@@ -54,6 +55,20 @@ describe('scanText', () => {
     })
     expect(scanText('xy', [spy('EMAIL', false), spy('PHONE', true), spy('JWT')])).toEqual([f('JWT', 0, 2)])
     expect(asked).toEqual(['mayContain EMAIL xy', 'mayContain PHONE xy', 'find PHONE', 'find JWT'])
+  })
+
+  it('tests built preconditions inline for a frozen list, and keeps honouring a mayContain changed later', () => {
+    const whole: Detector['find'] = (text) => [{ start: 0, end: text.length }]
+    const atSign = { type: 'EMAIL', find: whole, mayContain: createPrecondition({ chars: '@' }) } as { type: EntityType; find: Detector['find']; mayContain: (text: string) => boolean }
+    const custom: Detector = { type: 'JWT', find: whole, mayContain: (text) => text.startsWith('j') }
+    const frozen = Object.freeze([atSign, custom])
+    expect([scanText('a@b', frozen), scanText('ab', frozen), scanText('j@', frozen)]).toEqual([
+      [f('EMAIL', 0, 3)],
+      [],
+      [f('JWT', 0, 2)],
+    ])
+    atSign.mayContain = () => true
+    expect(scanText('ab', frozen)).toEqual([f('EMAIL', 0, 2)])
   })
 
   it('passes the context to every detector', () => {

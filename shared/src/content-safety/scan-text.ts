@@ -18,6 +18,7 @@
  */
 import { ENTITY_TYPES, SECRET_ENTITY_TYPES, type EntityType } from './entities.js'
 import type { Detector, DetectorContext, Span } from './detector.js'
+import { compiledRequirementOf, meetsRequirement, type CompiledRequirement } from './precondition.js'
 import { findEvasions, mayHoldEvasion } from './scan-evasions.js'
 
 /** A span with the entity type found there. */
@@ -90,16 +91,77 @@ function assertSpan(span: Span, text: string, detector: Detector): void {
   if (!valid) throw new TypeError(`a ${detector.type} detector returned a span outside the text or empty`)
 }
 
+/**
+ * A frozen detector list, read once: private unfrozen copies of its detectors (V8 reads frozen arrays slowly) and,
+ * for each, the compiled requirement of its `mayContain` when createPrecondition built it, so that test runs inline
+ * instead of as one call per detector and string (the call cost more than the test on short strings).
+ */
+interface Plan {
+  readonly detectors: readonly Detector[]
+  readonly requirements: readonly (CompiledRequirement | undefined)[]
+  /** The `mayContain` each requirement was compiled from. */
+  readonly compiledFrom: readonly unknown[]
+}
+
+const PLANS = new WeakMap<readonly Detector[], Plan>()
+
+// The list of the last call and its plan: scanJson passes the same list for every string of a value.
+let lastDetectors: readonly Detector[] | undefined
+let lastPlan: Plan | undefined
+
+function planOf(detectors: readonly Detector[]): Plan | undefined {
+  if (detectors === lastDetectors) return lastPlan
+  if (!Object.isFrozen(detectors)) return undefined
+  let plan = PLANS.get(detectors)
+  if (plan === undefined) {
+    const copy = [...detectors]
+    plan = {
+      detectors: copy,
+      requirements: copy.map((detector) => compiledRequirementOf(detector.mayContain)),
+      compiledFrom: copy.map((detector) => detector.mayContain),
+    }
+    PLANS.set(detectors, plan)
+  }
+  lastDetectors = detectors
+  lastPlan = plan
+  return plan
+}
+
+function findWith(detector: Detector, text: string, context: DetectorContext | undefined, found: TextFinding[]): void {
+  const spans = detector.find(text, context)
+  for (let index = 0; index < spans.length; index += 1) {
+    const span = spans[index] as Span
+    assertSpan(span, text, detector)
+    found.push({ type: detector.type, start: span.start, end: span.end })
+  }
+}
+
 function detectRaw(text: string, detectors: readonly Detector[], context: DetectorContext | undefined): TextFinding[] {
   const found: TextFinding[] = []
+  const plan = planOf(detectors)
+  if (plan !== undefined) {
+    const planned = plan.detectors
+    const requirements = plan.requirements
+    const compiledFrom = plan.compiledFrom
+    for (let index = 0; index < planned.length; index += 1) {
+      const detector = planned[index] as Detector
+      const mayContain = detector.mayContain
+      if (mayContain !== undefined) {
+        const requirement = requirements[index]
+        // The inline test only while the detector still has the mayContain the plan compiled.
+        if (requirement !== undefined && mayContain === compiledFrom[index]) {
+          if (!meetsRequirement(requirement, text)) continue
+        } else if (!mayContain(text)) continue
+      }
+      findWith(detector, text, context, found)
+    }
+    return found
+  }
   // An index loop: V8 iterates frozen arrays (DEFAULT_DETECTORS) slowly with for…of.
   for (let index = 0; index < detectors.length; index += 1) {
     const detector = detectors[index] as Detector
     if (detector.mayContain !== undefined && !detector.mayContain(text)) continue
-    for (const span of detector.find(text, context)) {
-      assertSpan(span, text, detector)
-      found.push({ type: detector.type, start: span.start, end: span.end })
-    }
+    findWith(detector, text, context, found)
   }
   return found
 }

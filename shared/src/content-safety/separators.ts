@@ -35,7 +35,7 @@ const SEPARATOR = new RegExp(SEP, 'g')
  * version numbers, decimals and dates (`v1.12.3`, `3.14`, `2024/11/24`): rewriting them finds nothing and costs a
  * rescan of ordinary text.
  */
-const MIN_CHAIN_DIGITS = 7
+export const MIN_CHAIN_DIGITS = 7
 
 function countDigits(text: string): number {
   let digits = 0

@@ -79,6 +79,30 @@ describe('awsSecretKeyDetector', () => {
     expect(awsSecretKeyDetector.mayContain?.(`aws_secret_access_key = ${SECRET}`)).toBe(true)
   })
 
+  it('says a text can hold a key exactly when the candidate pattern matches in it', () => {
+    // The pattern of aws-secret-key.ts: the precondition must answer as it does (a false true only costs time, a
+    // false false would be a leak), on runs of 38 to 42 characters with the characters around a run.
+    const candidate = /(?<![A-Za-z0-9/+_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/
+    const edges = ['', ' ', '=', '==', '_', '-', '.', '"', 'é', '\n', '/', 'A']
+    let seed = 1
+    const pick = <T>(items: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return items[(seed >>> 16) % items.length] as T
+    }
+    let holding = 0
+    for (let i = 0; i < 3_000; i += 1) {
+      const run = body(38 + (i % 5), pick([BASE64, `${BASE64}_-`, HEX]), i + 1)
+      const at = (i * 7) % run.length
+      const inner = i % 3 === 0 ? run.slice(0, at) + pick(edges) + run.slice(at) : run
+      const text = `${pick(['', 'aws secret ', body(i % 45, BASE64, i + 9), `${body(i % 45, BASE64, i + 5)} `])}${pick(edges)}${inner}${pick(edges)}${pick(['', ' tail', '=x', ` ${body(40, BASE64, i + 3)}`])}`
+      const expected = candidate.test(text)
+      if (expected) holding += 1
+      expect([text, awsSecretKeyDetector.mayContain?.(text)]).toEqual([text, expected])
+    }
+    expect(holding).toBeGreaterThan(100)
+    expect(holding).toBeLessThan(2_800)
+  })
+
   it('stays linear on a long run of key characters', () => {
     const text = `aws secret ${'a'.repeat(1_000_000)}`
     const started = performance.now()

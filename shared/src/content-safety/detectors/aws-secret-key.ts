@@ -55,12 +55,14 @@ function looksRandom(candidate: string): boolean {
 }
 
 function checkAwsSecret(match: RegExpExecArray, text: string, context: DetectorContext): Span | undefined {
-  const candidate = match[0]
-  if (HEX_ONLY.test(candidate) || !looksRandom(candidate) || isPlaceholder(candidate)) return undefined
+  // The context first: most candidates are paths and identifiers with no AWS word near them, and it costs less.
   const before = text.slice(Math.max(0, match.index - CONTEXT_WINDOW), match.index)
   const key = context.key?.slice(0, KEY_WINDOW) ?? ''
   const inContext = namesAwsSecret(before) || ACCESS_KEY_ID.test(before) || namesAwsSecret(key)
-  return inContext ? { start: match.index, end: match.index + KEY_LENGTH } : undefined
+  if (!inContext) return undefined
+  const candidate = match[0]
+  if (HEX_ONLY.test(candidate) || !looksRandom(candidate) || isPlaceholder(candidate)) return undefined
+  return { start: match.index, end: match.index + KEY_LENGTH }
 }
 
 /** Whether `code` is one of `[A-Za-z0-9/+]`. */
@@ -68,16 +70,36 @@ function isKeyChar(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 47 && code <= 57) || code === 43
 }
 
+/** Whether `code` is one of `[A-Za-z0-9/+_-]`, the characters the pattern's lookarounds refuse around a candidate. */
+function isRunChar(code: number): boolean {
+  return isKeyChar(code) || code === 95 || code === 45
+}
+
 /**
- * The precondition: a run of at least 40 key characters, which every candidate is. One pass with an early exit;
- * most strings are shorter than 40 and cost one comparison.
+ * The precondition: what every candidate is, with no regex: a maximal run of `[A-Za-z0-9/+_-]` (the characters
+ * the pattern's lookarounds refuse on either side) exactly KEY_LENGTH long, with no `_` or `-` in it and no `=`
+ * after it. Like mayHoldEncodedRun (decode.ts) it looks at every KEY_LENGTH-th character only, and at the run
+ * around it when that is a run character: every run of KEY_LENGTH holds one of the characters looked at (after a
+ * run ending at e, the next look is at e + KEY_LENGTH). Most strings are shorter than 40 and cost one comparison;
+ * prose costs a fraction of a pass, and a path or sentence whose runs are longer is refused without the pattern.
  */
 function hasKeyLengthRun(text: string): boolean {
-  if (text.length < KEY_LENGTH) return false
-  let run = 0
-  for (let i = 0; i < text.length; i += 1) {
-    if (!isKeyChar(text.charCodeAt(i))) run = 0
-    else if (++run >= KEY_LENGTH) return true
+  const length = text.length
+  for (let look = KEY_LENGTH - 1; look < length; ) {
+    if (!isRunChar(text.charCodeAt(look))) {
+      look += KEY_LENGTH
+      continue
+    }
+    let start = look
+    while (start > 0 && isRunChar(text.charCodeAt(start - 1))) start -= 1
+    let end = look + 1
+    while (end < length && isRunChar(text.charCodeAt(end))) end += 1
+    if (end - start === KEY_LENGTH && text.charCodeAt(end) !== 61) {
+      let pure = true
+      for (let i = start; i < end && pure; i += 1) pure = isKeyChar(text.charCodeAt(i))
+      if (pure) return true
+    }
+    look = end + KEY_LENGTH
   }
   return false
 }
