@@ -3,6 +3,7 @@ import type { JsonRpcMessage } from '../jsonrpc/message.js'
 import type { MessageContext, Obligations, Operation, PolicyDecision } from '../pipeline/types.js'
 import { contentSafetyStage } from './content-safety-stage.js'
 import type { ContentAction } from './entities.js'
+import { allowDecision, deepFreeze } from './testing/fixtures.js'
 import { createTokenVault } from './token-vault.js'
 
 const EMAIL = 'ada@example.org'
@@ -12,29 +13,15 @@ const CARD = '4111 1111 1111 1111'
 const GITHUB = ['ghp', '_', 'R2c9Lq7ZkP0vT4mW8xY1bN6hJ3sD5fG7aQ2e'].join('')
 const VALUES = /ada@|bob@|carol@|4111|ghp_/
 
-function decision(actions: Partial<Obligations['contentActions']>, defaultContentAction: ContentAction = 'tokenize', scanResults = false): PolicyDecision {
-  return {
-    effect: 'allow',
-    ruleIds: ['r1'],
-    revision: 'rev-1',
-    explanation: 'Allowed by rule r1.',
-    obligations: { contentActions: actions, defaultContentAction, scanResults, rateLimits: [], budgets: [], cost: 1 },
-  }
-}
+const decision = (actions: Partial<Obligations['contentActions']>, defaultContentAction: ContentAction = 'tokenize', scanResults = false): PolicyDecision =>
+  allowDecision(actions, defaultContentAction, scanResults)
 
-function freeze<T>(value: T): T {
-  const pending: unknown[] = [value]
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next === 'object' && next !== null) pending.push(...Object.values(Object.freeze(next)))
-  }
-  return value
-}
 
 const TOOL: Operation = { kind: 'tool', method: 'tools/call', name: 'send', arguments: {} }
 
 function toolCall(args: Record<string, unknown>, requestDecision = decision({})): MessageContext {
   const message = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'send', arguments: args } } as JsonRpcMessage
-  return freeze({
+  return deepFreeze({
     direction: 'to-server',
     message,
     operation: { ...TOOL, arguments: args as never },
@@ -47,7 +34,7 @@ function toolCall(args: Record<string, unknown>, requestDecision = decision({}))
 }
 
 function toolResult(body: Record<string, unknown>, requestDecision = decision({})): MessageContext {
-  return freeze({
+  return deepFreeze({
     direction: 'to-client',
     message: { jsonrpc: '2.0', id: 7, ...body } as JsonRpcMessage,
     operation: { kind: 'response', of: TOOL },
@@ -156,7 +143,7 @@ describe('contentSafetyStage: tokenize', () => {
   it.each([
     ['the host types a placeholder itself', () => toolCall({ note: 'see [EMAIL_1]' })],
     ['a server request to the host', () =>
-      freeze({ ...toolResult({}), message: { jsonrpc: '2.0', id: 1, method: 'sampling/createMessage', params: { text: '[EMAIL_1]' } } as JsonRpcMessage, operation: { kind: 'client-feature', method: 'sampling/createMessage' } as Operation })],
+      deepFreeze({ ...toolResult({}), message: { jsonrpc: '2.0', id: 1, method: 'sampling/createMessage', params: { text: '[EMAIL_1]' } } as JsonRpcMessage, operation: { kind: 'client-feature', method: 'sampling/createMessage' } as Operation })],
     ['a result without placeholders', () => toolResult({ result: { text: 'ok [EMAIL_2]' } })],
   ])('passes the very same context when %s', async (_name, make) => {
     const stage = contentSafetyStage()

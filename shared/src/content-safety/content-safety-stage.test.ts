@@ -3,6 +3,7 @@ import type { JsonRpcMessage } from '../jsonrpc/message.js'
 import type { MessageContext, Obligations, Operation, PolicyDecision } from '../pipeline/types.js'
 import { contentSafetyStage } from './content-safety-stage.js'
 import type { ContentAction } from './entities.js'
+import { allowDecision, deepFreeze } from './testing/fixtures.js'
 
 const EMAIL = 'ada@example.org'
 const CARD = '4111 1111 1111 1111'
@@ -10,26 +11,12 @@ const GITHUB = ['ghp', '_', 'R2c9Lq7ZkP0vT4mW8xY1bN6hJ3sD5fG7aQ2e'].join('')
 
 const BLOCKED_CARD = 'This call was blocked because it contains a credit card number. Remove the sensitive data and try again.'
 
-function decision(actions: Partial<Obligations['contentActions']>, defaultContentAction: ContentAction = 'redact', scanResults = false): PolicyDecision {
-  return {
-    effect: 'allow',
-    ruleIds: ['r1'],
-    revision: 'rev-1',
-    explanation: 'Allowed by rule r1.',
-    obligations: { contentActions: actions, defaultContentAction, scanResults, rateLimits: [], budgets: [], cost: 1 },
-  }
-}
+const decision = (actions: Partial<Obligations['contentActions']>, defaultContentAction: ContentAction = 'redact', scanResults = false): PolicyDecision =>
+  allowDecision(actions, defaultContentAction, scanResults)
 
-function freeze<T>(value: T): T {
-  const pending: unknown[] = [value]
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next === 'object' && next !== null) pending.push(...Object.values(Object.freeze(next)))
-  }
-  return value
-}
 
 function context(message: JsonRpcMessage, operation: Operation, extra: Partial<MessageContext> = {}): MessageContext {
-  return freeze({
+  return deepFreeze({
     direction: 'to-server',
     message,
     operation,

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { DetectorContext } from '../detector.js'
+import { syntheticBody } from '../testing/fixtures.js'
 import { awsSecretKeyDetector } from './aws-secret-key.js'
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+'
 const HEX = '0123456789abcdef'
 
-/** A deterministic random-looking body, built at run time so no secret-shaped literal sits in the repository. */
-function body(length: number, alphabet = BASE64, seed = 7): string {
-  let state = seed
-  let text = ''
-  for (let i = 0; i < length; i += 1) {
-    state = (state * 1103515245 + 12345) % 2147483648
-    text += alphabet[(state >>> 16) % alphabet.length]
-  }
-  return text
-}
+const body = (length: number, alphabet = BASE64, seed = 7): string => syntheticBody(length, alphabet, seed)
 
 const SECRET = body(40)
 const KEY_ID = ['AKIA', body(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 3)].join('')

@@ -4,19 +4,11 @@ import { DEFAULT_DETECTORS } from './default-detectors.js'
 import { scanJson } from '../scan-json.js'
 import { scanText } from '../scan-text.js'
 import { genericSecretDetector } from './generic-secret.js'
+import { syntheticBody } from '../testing/fixtures.js'
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
-/** A deterministic random-looking value, built at run time so no secret-shaped literal sits in the repository. */
-function body(length: number, alphabet = ALNUM, seed = 13): string {
-  let state = seed
-  let text = ''
-  for (let i = 0; i < length; i += 1) {
-    state = (state * 1103515245 + 12345) % 2147483648
-    text += alphabet[(state >>> 16) % alphabet.length]
-  }
-  return text
-}
+const body = (length: number, alphabet = ALNUM, seed = 13): string => syntheticBody(length, alphabet, seed)
 
 const PW = `${body(10)}!9`
 const TOKEN = body(32, ALNUM, 5)
