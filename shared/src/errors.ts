@@ -22,6 +22,8 @@ export type WireErrorCode =
   | 'ERR_LIMIT_EXCEEDED'
   | 'ERR_UPSTREAM_UNAVAILABLE'
   | 'ERR_INTERNAL'
+  | 'ERR_KEYCHAIN_UNAVAILABLE'
+  | 'ERR_IDP_UNAVAILABLE'
 
 /** Codes for local conditions; they never cross the wire (rendered as ERR_INTERNAL if they ever reach it). */
 export type LocalErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_USAGE' | 'ERR_AUDIT_UNAVAILABLE'
@@ -50,6 +52,8 @@ export const JSON_RPC_CODE = {
   ERR_CONTENT_BLOCKED: -31908,
   ERR_LIMIT_EXCEEDED: -31909,
   ERR_UPSTREAM_UNAVAILABLE: -31910,
+  ERR_KEYCHAIN_UNAVAILABLE: -31911,
+  ERR_IDP_UNAVAILABLE: -31912,
 } as const satisfies Record<WireErrorCode, number>
 
 /** Process exit codes of the CLI: 0 clean, 1 runtime failure, 2 usage or configuration error. */
