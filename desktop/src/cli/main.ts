@@ -14,6 +14,7 @@ Commands:
   proxy     run an MCP server behind MCP Warden (what your MCP client launches)
   scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
   demo      see every concern at work against a local identity provider and a sample server
+  dev-idp   run the development identity provider and write settings for it (try sign-in locally)
 
 Run \`mcp-warden <command> --help\` for a command's options.
 Options: -h, --help   --version
@@ -38,6 +39,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   demo: {
     run: async (argv, io) => (await import('../demo/demo-command.js')).demoCommand(argv, io),
     help: async () => (await import('../demo/demo-command.js')).DEMO_HELP,
+  },
+  'dev-idp': {
+    run: async (argv, io) => (await import('./dev-idp-command.js')).devIdpCommand(argv, io),
+    help: async () => (await import('./dev-idp-command.js')).DEV_IDP_HELP,
   },
 }
 
