@@ -96,6 +96,17 @@ const TTL = {
   Session: 14 * DAY,
 }
 
+/**
+ * oidc-provider drops `offline_access` from an authorization request that lacks `prompt=consent` (OIDC Core
+ * §11), so a browser sign-in would get no refresh token. Okta, Auth0, Entra and Keycloak issue one to a
+ * native app without that prompt; so does the development IdP (that refresh token ends with the IdP session).
+ * Device sign-ins keep the default rule: a refresh token only with `offline_access`.
+ */
+async function issueRefreshToken(_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }, source: { kind: string; scopes: Set<string> }): Promise<boolean> {
+  if (!client.grantTypeAllowed('refresh_token')) return false
+  return source.kind === 'AuthorizationCode' || source.scopes.has('offline_access')
+}
+
 /** Revocation and introspection by a public client: only its own tokens (oidc-provider's default rule). */
 async function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }): Promise<boolean> {
   return token.clientId === client.clientId
@@ -141,6 +152,7 @@ function configuration(accounts: ReadonlyMap<string, DevAccount>, deviceFlow: bo
       return account === undefined ? undefined : { accountId: id, claims: async () => toClaims(account) }
     },
     ttl: TTL,
+    issueRefreshToken,
     pkce: { required: () => true },
     clientBasedCORS: () => false,
     renderError: pages.renderError,

@@ -30,6 +30,12 @@ export interface OidcSessionOptions {
    * token on refresh for a resource that the sign-in asked for. Default none.
    */
   readonly resources?: readonly string[]
+  /**
+   * Extra parameters for the browser sign-in's authorization request, for IdPs that need them: `prompt:
+   * 'consent'` where `offline_access` is honoured only with it (OIDC Core §11, oidc-provider). The parameters
+   * Warden sets itself cannot be given here. Default none.
+   */
+  readonly authorizationParameters?: Readonly<Record<string, string>>
   readonly secrets: SecretStore
   /** Default the system clock; only `now()` is used. */
   readonly clock?: Clock
@@ -60,6 +66,20 @@ export function isResourceUri(value: unknown): value is string {
   return typeof value === 'string' && URL.canParse(value) && !value.includes('#')
 }
 
+/** Set by the sign-in itself; an extra parameter must not replace them. */
+const RESERVED_PARAMETERS = new Set(['client_id', 'response_type', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'resource'])
+
+function checkAuthorizationParameters(parameters: unknown): Readonly<Record<string, string>> {
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
+    throw new TypeError('"authorizationParameters" must be an object of strings')
+  }
+  for (const [name, value] of Object.entries(parameters)) {
+    if (typeof value !== 'string') throw new TypeError('"authorizationParameters" must be an object of strings')
+    if (RESERVED_PARAMETERS.has(name)) throw new TypeError(`"authorizationParameters" must not set "${name}": MCP Warden sets it`)
+  }
+  return { ...(parameters as Record<string, string>) }
+}
+
 /** Applies defaults and throws TypeError with an exact message for any misuse. */
 export function checkOptions(options: OidcSessionOptions): CheckedOptions {
   const { allowInsecureLoopbackHttp = false, resourceParameter = 'resource', resources = [], refreshMarginSeconds = 60 } = options
@@ -72,6 +92,7 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
     throw new TypeError('"resourceParameter" must be "resource", "audience" or "entra-scope"')
   }
   if (!Array.isArray(resources) || !resources.every(isResourceUri)) throw new TypeError('"resources" must be an array of absolute URIs')
+  const authorizationParameters = checkAuthorizationParameters(options.authorizationParameters ?? {})
   if (typeof options.secrets?.get !== 'function') throw new TypeError('"secrets" must be a SecretStore')
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('"fetch" must be a function')
   if (!Number.isFinite(refreshMarginSeconds) || refreshMarginSeconds < 0) throw new TypeError('"refreshMarginSeconds" must be a non-negative number')
@@ -83,6 +104,7 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
     allowInsecureLoopbackHttp,
     resourceParameter,
     resources: [...resources],
+    authorizationParameters,
     secrets: options.secrets,
     clock: options.clock ?? systemClock,
     fetch: options.fetch,

@@ -103,6 +103,7 @@ export async function runBrowserLogin(config: client.Configuration, options: Che
     const state = client.randomState()
     const nonce = client.randomNonce()
     const parameters = signInParameters(options)
+    for (const [name, value] of Object.entries(options.authorizationParameters)) parameters.set(name, value)
     parameters.set('redirect_uri', callback.redirectUri)
     parameters.set('code_challenge', await client.calculatePKCECodeChallenge(pkceCodeVerifier))
     parameters.set('code_challenge_method', 'S256')
