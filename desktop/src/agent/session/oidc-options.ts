@@ -113,7 +113,8 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
 }
 
 /**
- * Discovers the IdP once and keeps the configuration; a failed discovery is retried on the next call.
+ * Discovers the IdP once and keeps the configuration (with ID token signature checks on); a failed discovery
+ * is retried on the next call.
  *
  * @example
  * const configuration = createDiscovery(checked)
@@ -124,7 +125,9 @@ export function createDiscovery(options: CheckedOptions): () => Promise<client.C
   return () => {
     pending ??= client
       .discovery(options.issuerUrl, options.clientId, undefined, client.None(), {
-        execute: options.issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+        // ID token signatures are checked against the IdP's JWKS too, not only the claims: the user summary
+        // and the token handed to proxies come from a verified token even over a loopback http issuer.
+        execute: [client.enableNonRepudiationChecks, ...(options.issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [])],
         ...(options.fetch === undefined ? {} : { [client.customFetch]: options.fetch }),
       })
       .catch((error: unknown) => {

@@ -52,6 +52,21 @@ describe('createOidcSession: device sign-in', () => {
     expect(harness.counter.refreshes()).toBe(0)
   })
 
+  it('refuses an ID token whose signature does not verify (a tampering proxy between Warden and the IdP)', async () => {
+    const harness = await harnesses.start()
+    const tampering: client.CustomFetch = async (url, options) => {
+      const response = await fetch(url, options as RequestInit)
+      if (!url.endsWith('/token')) return response
+      const body = (await response.json()) as { id_token?: string }
+      const [header, payload] = (body.id_token ?? '').split('.')
+      const forged = { ...body, id_token: `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}` }
+      return new Response(JSON.stringify(forged), { status: response.status, headers: response.headers })
+    }
+    const signIn = harness.session({ fetch: tampering }).loginWithDeviceCode({ onUserCode: (code) => harness.idp.approveDevice(code, 'alice') })
+    await expect(signIn).rejects.toMatchObject({ code: 'ERR_IDENTITY_UNKNOWN' })
+    expect(harness.secrets.entries.size).toBe(0)
+  })
+
   it('refuses device sign-in when the IdP has no device authorization endpoint, and says to use the browser', async () => {
     const harness = await harnesses.start({ deviceFlow: false })
     const signIn = harness.session().loginWithDeviceCode({ onUserCode: () => undefined })

@@ -203,10 +203,9 @@ class Session implements OidcSession {
       return await this.#lane.shared(`upstream:${resource}`, async () => {
         const again = this.#upstream.get(resource)
         if (again !== undefined && this.#fresh(again.expiresAt)) return again
-        const { kind, clientId } = { kind: this.#options.resourceParameter, clientId: this.#options.clientId }
+        const { resourceParameter: kind, clientId } = this.#options
         const { record, tokens } = await this.#refresh(resourceRequest(kind, resource))
-        const input = { kind, resource, clientId, accessToken: tokens.access_token, expiresIn: tokens.expires_in, now: this.#now() }
-        const token = toUpstreamToken(input, record)
+        const token = toUpstreamToken({ kind, resource, clientId, accessToken: tokens.access_token, expiresIn: tokens.expires_in, now: this.#now() }, record)
         this.#upstream.set(resource, token)
         return token
       })
