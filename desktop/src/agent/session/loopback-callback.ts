@@ -5,8 +5,9 @@
  * one request to `/callback`, and answers it only when the sign-in has finished, so the page the person sees
  * tells the truth. The page never contains a token or the query string. `close()` ends the listener.
  */
-import { createServer, type ServerResponse } from 'node:http'
+import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { WardenError } from '@mcp-warden/core'
 
 export interface CallbackPage {
   readonly ok: boolean
@@ -48,8 +49,22 @@ function send(res: ServerResponse, status: number, page: CallbackPage): void {
   res.end(renderCallbackPage(page))
 }
 
+/** Listens on 127.0.0.1:`port`; `false` when that port is taken. */
+function tryListen(server: Server, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error))
+    server.once('error', onError)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError)
+      resolve(true)
+    })
+  })
+}
+
 /**
- * Starts the listener.
+ * Starts the listener on the first free port of `ports` (for IdPs that match loopback redirect URIs exactly,
+ * such as Okta and Auth0, whose admins register those ports), or on a port the OS picks when `ports` is empty.
+ * Rejects with ERR_USAGE when every listed port is taken.
  *
  * @example
  * const callback = await listenForCallback()
@@ -58,7 +73,7 @@ function send(res: ServerResponse, status: number, page: CallbackPage): void {
  * callback.respond({ ok: true, message: 'Return to MCP Warden.' })
  * await callback.close()
  */
-export async function listenForCallback(): Promise<LoopbackCallback> {
+export async function listenForCallback(ports: readonly number[] = []): Promise<LoopbackCallback> {
   let waiting: ServerResponse | undefined
   let answered = false
   let deliver!: (url: URL) => void
@@ -76,10 +91,16 @@ export async function listenForCallback(): Promise<LoopbackCallback> {
       deliver(new URL(`${redirectUri}${url.search}`))
     }
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
+  let listening = false
+  for (const port of ports.length === 0 ? [0] : ports) {
+    listening = await tryListen(server, port)
+    if (listening) break
+  }
+  if (!listening) {
+    throw new WardenError('ERR_USAGE', `The sign-in ports registered for MCP Warden (${ports.join(', ')}) are all in use. Close the program using them and try again.`, {
+      details: { reason: 'loopback-ports-in-use' },
+    })
+  }
   const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`
   let sent: Promise<void> = Promise.resolve()
   const respond = (page: CallbackPage): void => {

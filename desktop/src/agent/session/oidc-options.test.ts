@@ -27,6 +27,7 @@ describe('createOidcSession options', () => {
     [{ resources: ['/mcp'] }, '"resources" must be an array of absolute URIs'],
     [{ authorizationParameters: { state: 'x' } }, '"authorizationParameters" must not set "state": MCP Warden sets it'],
     [{ authorizationParameters: { prompt: 1 } }, '"authorizationParameters" must be an object of strings'],
+    [{ loopbackPorts: [0] }, '"loopbackPorts" must be an array of port numbers from 1 to 65535'],
     [{ secrets: {} }, '"secrets" must be a SecretStore'],
     [{ refreshMarginSeconds: -1 }, '"refreshMarginSeconds" must be a non-negative number'],
   ])('rejects %o', (override, message) => {

@@ -36,6 +36,12 @@ export interface OidcSessionOptions {
    * Warden sets itself cannot be given here. Default none.
    */
   readonly authorizationParameters?: Readonly<Record<string, string>>
+  /**
+   * Loopback ports for the browser sign-in's redirect, tried in order, for IdPs that match the redirect URI
+   * exactly (Okta, Auth0): register `http://127.0.0.1:<port>/callback` for each. Default none: a port the OS
+   * picks (RFC 8252 §7.3; Entra, Keycloak, Google, oidc-provider ignore the port).
+   */
+  readonly loopbackPorts?: readonly number[]
   readonly secrets: SecretStore
   /** Default the system clock; only `now()` is used. */
   readonly clock?: Clock
@@ -93,6 +99,10 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
   }
   if (!Array.isArray(resources) || !resources.every(isResourceUri)) throw new TypeError('"resources" must be an array of absolute URIs')
   const authorizationParameters = checkAuthorizationParameters(options.authorizationParameters ?? {})
+  const { loopbackPorts = [] } = options
+  if (!Array.isArray(loopbackPorts) || !loopbackPorts.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
+    throw new TypeError('"loopbackPorts" must be an array of port numbers from 1 to 65535')
+  }
   if (typeof options.secrets?.get !== 'function') throw new TypeError('"secrets" must be a SecretStore')
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('"fetch" must be a function')
   if (!Number.isFinite(refreshMarginSeconds) || refreshMarginSeconds < 0) throw new TypeError('"refreshMarginSeconds" must be a non-negative number')
@@ -105,6 +115,7 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
     resourceParameter,
     resources: [...resources],
     authorizationParameters,
+    loopbackPorts: [...loopbackPorts],
     secrets: options.secrets,
     clock: options.clock ?? systemClock,
     fetch: options.fetch,

@@ -1,10 +1,33 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import type { ClientPage } from '../../demo/dev-idp-approve.js'
 import { createHarnesses, RESOURCE, SCOPES } from './testing/session-fixtures.js'
 
 const harnesses = createHarnesses()
-afterEach(() => harnesses.stopAll())
+const servers: Server[] = []
+afterEach(async () => {
+  await harnesses.stopAll()
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))))
+})
+
+/** A port another program holds for the rest of the test. */
+async function busyPort(): Promise<number> {
+  const server = createServer()
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as AddressInfo).port
+}
+
+/** A port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 /** The person's browser: records the authorization URL and plays it on the IdP, answering as `play` says. */
 function browser(play: (url: string) => Promise<ClientPage>): { openBrowser: (url: string) => Promise<void>; url(): URL; page(): Promise<ClientPage> } {
@@ -82,6 +105,22 @@ describe('loginWithBrowser (authorization code + PKCE, loopback redirect)', () =
     const page = await person.page()
     expect(page.html).toContain('Sign-in was declined at your identity provider.')
     expect(await session.status()).toEqual({ state: 'signed-out', reason: 'never' })
+  })
+
+  it('uses the first free port of loopbackPorts (IdPs that match redirect URIs exactly)', async () => {
+    const harness = await harnesses.start()
+    const [taken, free] = [await busyPort(), await freePort()]
+    const person = browser((url) => harness.idp.authorize(url, { accountId: 'alice' }))
+    const status = await harness.session({ loopbackPorts: [taken, free] }).loginWithBrowser({ openBrowser: person.openBrowser })
+    expect(status).toMatchObject({ state: 'signed-in', user: { subject: 'alice' } })
+    expect(person.url().searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${free}/callback`)
+  })
+
+  it('says so when every registered loopback port is taken', async () => {
+    const harness = await harnesses.start()
+    const taken = await busyPort()
+    const signIn = harness.session({ loopbackPorts: [taken] }).loginWithBrowser({ openBrowser: async () => undefined })
+    await expect(signIn).rejects.toMatchObject({ code: 'ERR_USAGE', message: expect.stringContaining(`(${taken}) are all in use`) })
   })
 
   it('gives up after timeoutMs when the browser never comes back', async () => {

@@ -96,7 +96,7 @@ export async function runBrowserLogin(config: client.Configuration, options: Che
   if (typeof login.openBrowser !== 'function') throw new TypeError('"openBrowser" must be a function')
   const timeoutMs = login.timeoutMs ?? DEFAULT_BROWSER_TIMEOUT_MS
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new TypeError('"timeoutMs" must be a positive integer')
-  const callback = await listenForCallback()
+  const callback = await listenForCallback(options.loopbackPorts)
   const timeout = AbortSignal.timeout(timeoutMs)
   try {
     const pkceCodeVerifier = client.randomPKCECodeVerifier()
