@@ -21,6 +21,7 @@ describe('createOidcSession options', () => {
     [{ issuer: 'http://127.0.0.1:4000' }, '"issuer" must be an https URL (http only with allowInsecureLoopbackHttp, and only on a loopback address)'],
     [{ issuer: 'login.example.com' }, '"issuer" must be an absolute URL'],
     [{ clientId: '' }, '"clientId" must be a non-empty string'],
+    [{ clientSecret: '' }, '"clientSecret" must be a non-empty string when given'],
     [{ scopes: ['email'] }, '"scopes" must be an array of scope names that includes "openid"'],
     [{ scopes: ['openid email'] }, '"scopes" must be an array of scope names that includes "openid"'],
     [{ resourceParameter: 'aud' }, '"resourceParameter" must be "resource", "audience" or "entra-scope"'],

@@ -19,6 +19,11 @@ export interface OidcSessionOptions {
   readonly issuer: string
   /** Warden's public (native) client id at this IdP. */
   readonly clientId: string
+  /**
+   * Only for IdPs that hand native apps a client secret that is not confidential and still require it at the
+   * token endpoint (Google's Desktop client type). Sent with `client_secret_post`. Default: none (a public client).
+   */
+  readonly clientSecret?: string
   /** Must include `openid`; add `offline_access` where the IdP needs it for a refresh token. */
   readonly scopes: readonly string[]
   /** Allow an `http://` issuer on a loopback address (the development IdP). Default false. */
@@ -52,9 +57,10 @@ export interface OidcSessionOptions {
 }
 
 /** The options with defaults applied. */
-export interface CheckedOptions extends Required<Omit<OidcSessionOptions, 'fetch'>> {
+export interface CheckedOptions extends Required<Omit<OidcSessionOptions, 'fetch' | 'clientSecret'>> {
   readonly issuerUrl: URL
   readonly fetch: client.CustomFetch | undefined
+  readonly clientSecret: string | undefined
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
@@ -91,6 +97,9 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
   const { allowInsecureLoopbackHttp = false, resourceParameter = 'resource', resources = [], refreshMarginSeconds = 60 } = options
   const issuerUrl = checkIssuer(options.issuer, allowInsecureLoopbackHttp)
   if (typeof options.clientId !== 'string' || options.clientId === '') throw new TypeError('"clientId" must be a non-empty string')
+  if (options.clientSecret !== undefined && (typeof options.clientSecret !== 'string' || options.clientSecret === '')) {
+    throw new TypeError('"clientSecret" must be a non-empty string when given')
+  }
   if (!Array.isArray(options.scopes) || !options.scopes.includes('openid') || !options.scopes.every((s) => typeof s === 'string' && /^\S+$/.test(s))) {
     throw new TypeError('"scopes" must be an array of scope names that includes "openid"')
   }
@@ -110,6 +119,7 @@ export function checkOptions(options: OidcSessionOptions): CheckedOptions {
     issuer: options.issuer,
     issuerUrl,
     clientId: options.clientId,
+    clientSecret: options.clientSecret,
     scopes: [...options.scopes],
     allowInsecureLoopbackHttp,
     resourceParameter,
@@ -135,7 +145,7 @@ export function createDiscovery(options: CheckedOptions): () => Promise<client.C
   let pending: Promise<client.Configuration> | undefined
   return () => {
     pending ??= client
-      .discovery(options.issuerUrl, options.clientId, undefined, client.None(), {
+      .discovery(options.issuerUrl, options.clientId, undefined, options.clientSecret === undefined ? client.None() : client.ClientSecretPost(options.clientSecret), {
         // ID token signatures are checked against the IdP's JWKS too, not only the claims: the user summary
         // and the token handed to proxies come from a verified token even over a loopback http issuer.
         execute: [client.enableNonRepudiationChecks, ...(options.issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [])],
