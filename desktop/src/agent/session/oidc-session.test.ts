@@ -202,6 +202,28 @@ describe('createOidcSession: logout, reload, keychain', () => {
     expect((await agent.idToken()).token).toBe(storedRecord(harness)?.idToken)
   })
 
+  it('refreshes with the refresh token another process rotated, instead of replaying its own spent one', async () => {
+    const harness = await harnesses.start()
+    const agent = await signInAlice(harness)
+    const cli = harness.session()
+    await nearExpiry(agent, 30)
+    const { token } = await cli.idToken()
+    expect(harness.counter.refreshes()).toBe(1)
+    expect((await agent.idToken()).token).toBe(token)
+    expect(harness.counter.refreshes()).toBe(1)
+    expect(decodeJwt((await agent.upstreamToken(RESOURCE)).token)).toMatchObject({ aud: RESOURCE })
+    await expect(client.refreshTokenGrant(await harness.config(), storedRecord(harness)?.refreshToken ?? '')).resolves.toMatchObject({ refresh_token: expect.any(String) })
+  })
+
+  it('notices a sign-out by another process when it next needs the refresh token', async () => {
+    const harness = await harnesses.start()
+    const agent = await signInAlice(harness)
+    expect(await harness.session().logout()).toEqual({ revoked: true })
+    await expect(agent.upstreamToken(RESOURCE)).rejects.toMatchObject({ code: 'ERR_SIGNED_OUT', details: { reason: 'logged-out' } })
+    expect(await agent.status()).toEqual({ state: 'signed-out', reason: 'logged-out' })
+    expect(harness.counter.refreshes()).toBe(0)
+  })
+
   it('reports a locked keychain in status and from the token getters', async () => {
     const harness = await harnesses.start()
     await signInAlice(harness)

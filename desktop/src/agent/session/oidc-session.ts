@@ -90,6 +90,8 @@ class Session implements OidcSession {
   readonly #lane = createTokenLane()
   readonly #upstream = new Map<string, IssuedToken>()
   #loaded = false
+  /** `true` while the keychain holds an older record than memory (the last write failed). */
+  #unsaved = false
   #record: SessionRecord | undefined
   #reason: SignedOutReason = 'never'
 
@@ -126,20 +128,52 @@ class Session implements OidcSession {
   async #commit(record: SessionRecord): Promise<void> {
     this.#record = record
     this.#loaded = true
+    this.#unsaved = true
     await this.#options.secrets.set(this.#account, JSON.stringify(record))
+    this.#unsaved = false
   }
 
   async #forget(reason: SignedOutReason): Promise<void> {
     this.#record = undefined
     this.#loaded = true
+    this.#unsaved = false
     this.#reason = reason
     this.#upstream.clear()
     await this.#options.secrets.delete(this.#account)
   }
 
+  /**
+   * The record to refresh with. Another process (the CLI) may have signed in again, signed out or refreshed
+   * since this one read the keychain; replaying our older refresh token would then look like theft to a
+   * rotating IdP. So the keychain entry wins, unless our own last write failed (memory is newer) or the
+   * keychain cannot be read right now.
+   */
+  async #latest(): Promise<SessionRecord> {
+    const memory = await this.#requireRecord()
+    if (this.#unsaved) return memory
+    let secret: string | undefined
+    try {
+      secret = await this.#options.secrets.get(this.#account)
+    } catch {
+      return memory
+    }
+    const stored = secret === undefined ? undefined : parseSessionRecord(secret)
+    if (stored === undefined) {
+      this.#record = undefined
+      this.#reason = 'logged-out'
+      this.#upstream.clear()
+      throw signedOut('logged-out')
+    }
+    if (stored.refreshToken !== memory.refreshToken) {
+      if (stored.user.subject !== memory.user.subject) this.#upstream.clear()
+      this.#record = stored
+    }
+    return stored
+  }
+
   /** One refresh-token grant; run only inside the lane. */
   async #refresh(parameters: Record<string, string> | undefined): Promise<{ record: SessionRecord; tokens: TokenResponse }> {
-    const record = await this.#requireRecord()
+    const record = await this.#latest()
     if (record.refreshToken === undefined) {
       throw new WardenError('ERR_SIGNED_OUT', `Your sign-in cannot be renewed (your identity provider gave no refresh token). ${SIGN_IN_AGAIN}`, {
         details: { reason: 'not-refreshable' },
@@ -177,8 +211,8 @@ class Session implements OidcSession {
     if (this.#fresh(record.idTokenExpiresAt)) return { token: record.idToken, expiresAt: record.idTokenExpiresAt }
     try {
       return await this.#lane.shared('id-token', async () => {
-        const current = await this.#requireRecord()
-        // A job queued before this one (a resource request) may have renewed the ID token already.
+        const current = await this.#latest()
+        // A job queued before this one (a resource request), or another process, may have renewed it already.
         const renewed = this.#fresh(current.idTokenExpiresAt) ? current : (await this.#refresh(undefined)).record
         if (renewed.idTokenExpiresAt <= this.#now()) {
           throw new WardenError('ERR_SIGNED_OUT', `Your identity provider did not renew your ID token. ${SIGN_IN_AGAIN}`, { details: { reason: 'id-token-not-renewed' } })
@@ -218,6 +252,8 @@ class Session implements OidcSession {
 
   reload(): Promise<SessionStatus> {
     return this.#lane.run(async () => {
+      // Never drop a rotated refresh token that only memory holds: the keychain's older one is already spent.
+      if (this.#unsaved && this.#record !== undefined) await this.#commit(this.#record)
       const wasSignedIn = this.#record !== undefined
       this.#loaded = false
       this.#record = undefined
