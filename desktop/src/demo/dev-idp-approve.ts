@@ -116,3 +116,48 @@ export async function approveDeviceOverHttp(issuer: string, userCode: string, ac
   }
   if (!page.html.includes(SUCCESS_MARKER)) throw explain(page, 'approving the device')
 }
+
+/** What the client's redirect target answered at the end of an authorization request. */
+export interface ClientPage {
+  readonly url: string
+  readonly status: number
+  readonly html: string
+}
+
+/** Sign in as this account and allow, or deny (the "Deny" link: `access_denied`). */
+export type AuthorizationDecision = { readonly accountId: string } | 'deny'
+
+/** Posts the form with this id, whatever comes back (the answer may be the client's page). */
+async function post(browse: ReturnType<typeof createBrowser>, page: Page, id: string, extra: Record<string, string> = {}): Promise<Page> {
+  const form = findForm(page, id)
+  if (form === undefined) throw explain(page, 'authorizing')
+  for (const [name, value] of Object.entries(extra)) form.fields.set(name, value)
+  return browse(form.action, form.fields)
+}
+
+/**
+ * Drives an authorization request (authorization code flow) the way a person's browser would: opens the URL,
+ * signs in, allows (or denies), follows the redirect to the client's `redirect_uri`, and resolves with the
+ * page the client answered there. Rejects with a descriptive Error when the IdP shows an error page.
+ *
+ * @example
+ * const page = await authorizeOverHttp(authorizationUrl, { accountId: 'alice' })
+ */
+export async function authorizeOverHttp(authorizationUrl: string, decision: AuthorizationDecision): Promise<ClientPage> {
+  const idp = new URL(authorizationUrl).origin
+  const browse = createBrowser()
+  let page = await browse(authorizationUrl)
+  for (let step = 0; step < MAX_STEPS; step += 1) {
+    if (new URL(page.url).origin !== idp) return page
+    if (page.status >= 400 || page.html.includes(ERROR_MARKER)) throw explain(page, 'authorizing')
+    const interaction = /^\/interaction\/([\w-]+)$/.exec(new URL(page.url).pathname)?.[1]
+    if (decision === 'deny' && interaction !== undefined) {
+      page = await browse(`${idp}/interaction/${interaction}/abort`)
+    } else if (decision !== 'deny' && findForm(page, FORM_IDS.login) !== undefined) {
+      page = await post(browse, page, FORM_IDS.login, { account: decision.accountId })
+    } else {
+      page = await post(browse, page, FORM_IDS.consent)
+    }
+  }
+  throw explain(page, 'authorizing')
+}

@@ -13,7 +13,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { errors, Provider, type KoaMiddleware } from 'oidc-provider'
-import { approveDeviceOverHttp } from './dev-idp-approve.js'
+import { approveDeviceOverHttp, authorizeOverHttp, type AuthorizationDecision, type ClientPage } from './dev-idp-approve.js'
 import * as pages from './dev-idp-pages.js'
 import { createMemoryStore } from './dev-idp-store.js'
 
@@ -40,6 +40,8 @@ export interface DevIdpOptions {
   readonly accounts?: readonly DevAccount[]
   /** The `interval` advertised by the device authorization endpoint; default 1 second. */
   readonly deviceFlowIntervalSeconds?: number
+  /** Offer the device authorization grant; default true. `false` plays an IdP without it (browser sign-in only). */
+  readonly deviceFlow?: boolean
 }
 
 export interface DevIdp {
@@ -49,6 +51,11 @@ export interface DevIdp {
   close(): Promise<void>
   /** Approves a pending device sign-in as `accountId`, driving the IdP's pages over HTTP. */
   approveDevice(userCode: string, accountId: string): Promise<void>
+  /**
+   * Plays the browser for an authorization URL: signs in as `decision.accountId` and allows, or denies
+   * (`'deny'`), then follows the redirect and resolves with the page the client's redirect target answered.
+   */
+  authorize(authorizationUrl: string, decision: AuthorizationDecision): Promise<ClientPage>
 }
 
 function signingKeys(): object[] {
@@ -89,16 +96,27 @@ const TTL = {
   Session: 14 * DAY,
 }
 
+/**
+ * oidc-provider drops `offline_access` from an authorization request that lacks `prompt=consent` (OIDC Core
+ * §11), so a browser sign-in would get no refresh token. Okta, Auth0, Entra and Keycloak issue one to a
+ * native app without that prompt; so does the development IdP (that refresh token ends with the IdP session).
+ * Device sign-ins keep the default rule: a refresh token only with `offline_access`.
+ */
+async function issueRefreshToken(_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }, source: { kind: string; scopes: Set<string> }): Promise<boolean> {
+  if (!client.grantTypeAllowed('refresh_token')) return false
+  return source.kind === 'AuthorizationCode' || source.scopes.has('offline_access')
+}
+
 /** Revocation and introspection by a public client: only its own tokens (oidc-provider's default rule). */
 async function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }): Promise<boolean> {
   return token.clientId === client.clientId
 }
 
 /** devInteractions off: login and consent are our own pages (dev-idp-pages.ts). A fresh object per provider. */
-const features = (): Record<string, unknown> => ({
+const features = (deviceFlow: boolean): Record<string, unknown> => ({
   devInteractions: { enabled: false },
   deviceFlow: {
-    enabled: true,
+    enabled: deviceFlow,
     userCodeInputSource: pages.userCodeInputSource,
     userCodeConfirmSource: pages.userCodeConfirmSource,
     successSource: pages.successSource,
@@ -109,7 +127,7 @@ const features = (): Record<string, unknown> => ({
   rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
 })
 
-function configuration(accounts: ReadonlyMap<string, DevAccount>): Record<string, unknown> {
+function configuration(accounts: ReadonlyMap<string, DevAccount>, deviceFlow: boolean): Record<string, unknown> {
   return {
     adapter: createMemoryStore(),
     clients: [{
@@ -117,7 +135,7 @@ function configuration(accounts: ReadonlyMap<string, DevAccount>): Record<string
       client_name: 'MCP Warden (development)',
       application_type: 'native',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      grant_types: ['authorization_code', 'refresh_token', ...(deviceFlow ? ['urn:ietf:params:oauth:grant-type:device_code'] : [])],
       response_types: ['code'],
       // Native clients: loopback redirects match on any port (RFC 8252 §7.3).
       redirect_uris: ['http://127.0.0.1/callback'],
@@ -134,10 +152,11 @@ function configuration(accounts: ReadonlyMap<string, DevAccount>): Record<string
       return account === undefined ? undefined : { accountId: id, claims: async () => toClaims(account) }
     },
     ttl: TTL,
+    issueRefreshToken,
     pkce: { required: () => true },
     clientBasedCORS: () => false,
     renderError: pages.renderError,
-    features: features(),
+    features: features(deviceFlow),
   }
 }
 
@@ -184,7 +203,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const provider = new Provider(issuer, configuration(accounts))
+  const provider = new Provider(issuer, configuration(accounts, options.deviceFlow ?? true))
   provider.use(advertiseInterval(options.deviceFlowIntervalSeconds ?? 1))
   provider.use(pages.interactionRoutes(provider, accounts))
   server.on('request', provider.callback())
@@ -192,6 +211,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     issuer,
     clientId: DEV_CLIENT_ID,
     approveDevice: (userCode, accountId) => approveDeviceOverHttp(issuer, userCode, accountId),
+    authorize: (authorizationUrl, decision) => authorizeOverHttp(authorizationUrl, decision),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)))
