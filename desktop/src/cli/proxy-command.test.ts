@@ -29,7 +29,7 @@ describe('parseProxyArgs', () => {
 
   it.each([
     [['--url', 'https://mcp.example.com/mcp', '--', 'node', 'server.js'], 'Give either --url URL or `-- COMMAND`, not both.'],
-    [['--config', 'p.yaml'], 'No server given: put its command after `--`, or pass --url URL for a remote Streamable HTTP server.'],
+    [['--config', 'p.yaml'], 'No server command given: put it after `--`, or pass --url URL for a remote Streamable HTTP server.'],
     [['--url', 'mcp.example.com'], '--url must be an absolute URL, such as https://mcp.example.com/mcp.'],
     [['--url', 'ftp://mcp.example.com/'], '--url must be an https URL (http only on 127.0.0.1 or localhost).'],
   ])('refuses %j with a usage error that says what to do', (argv, message) => {

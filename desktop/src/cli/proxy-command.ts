@@ -130,7 +130,7 @@ function parseUpstream(url: string | undefined, server: readonly string[] | unde
   }
   const [command, ...args] = server ?? []
   if (command === undefined || command === '') {
-    throw usage('No server given: put its command after `--`, or pass --url URL for a remote Streamable HTTP server.')
+    throw usage('No server command given: put it after `--`, or pass --url URL for a remote Streamable HTTP server.')
   }
   return { kind: 'command', command, args }
 }
