@@ -12,6 +12,11 @@
  * - the negotiated protocol version is read from the initialize result and sent as `MCP-Protocol-Version`;
  * - `close()` ends the HTTP session (DELETE) when the server gave one.
  * The transport stays open while the server is down: the next request is tried again.
+ *
+ * Limits, inherited from HTTP and the SDK: each message is its own POST, so two messages sent back to back may
+ * reach the server in either order (a host's initialize → initialized is safe: it waits for the result); the
+ * standalone GET stream is retried twice after a disconnect and then left closed; a 404 for a session the server
+ * forgot is answered as ERR_UPSTREAM_UNAVAILABLE rather than starting a new session.
  */
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { FetchLike, Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js'
