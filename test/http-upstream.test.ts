@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CLI } from './helpers/cli.js'
+import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy, writeProxySetup, type ProxySetup } from './helpers/governed.js'
 import { signInAs, startDevIdp, type DevIdp } from './helpers/idp.js'
 
@@ -194,5 +194,16 @@ describe('mcp-warden proxy --url in front of a Streamable HTTP server', () => {
     expect(host.stderr()).not.toContain(token)
     const results = (await setup.readAudit()).filter((r) => r.kind === 'result' && r.target === 'echo' && r.outcome === 'tool-error')
     expect(results.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('refuses to send a token over plain http to a host that is not this machine (exit 2)', async () => {
+    const { code, stderr, stdout } = await runNode([CLI, 'proxy', '--config', setup.configPath, '--url', 'http://mcp.example.com/mcp'], {
+      ...process.env,
+      MCP_WARDEN_UPSTREAM_TOKEN: accessToken,
+    })
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('--url must use https (http is allowed only for 127.0.0.1, [::1] and localhost).')
+    expect(stderr).not.toContain(accessToken)
   })
 })

@@ -19,20 +19,12 @@ import {
   WardenError,
   type ExitCode,
 } from '@mcp-warden/core'
-import {
-  createBridge,
-  createHttpUpstreamTransport,
-  filterServerEnvironment,
-  NdjsonStreamTransport,
-  StdioChildTransport,
-  type BridgeOptions,
-  type FrameErrorHandler,
-  type UpstreamTokenSource,
-} from '@mcp-warden/sdk'
+import { createBridge, NdjsonStreamTransport, type BridgeOptions } from '@mcp-warden/sdk'
 import { loadProxyConfig } from '../config/proxy-config.js'
 import { loadPolicyFile } from '../proxy/policy-file.js'
 import type { CliIo } from './io.js'
 import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './logger.js'
+import { commandUpstream, envUpstreamToken, urlUpstream, type Framing, type OpenUpstream, type Upstream } from './proxy-upstream.js'
 
 export const PROXY_HELP = `Usage: mcp-warden proxy [options] -- COMMAND [ARGS...]
        mcp-warden proxy [options] --url URL
@@ -63,11 +55,6 @@ Examples (claude_desktop_config.json):
 
   "args": ["proxy", "--config", "/etc/mcp-warden/proxy.yaml", "--name", "crm", "--url", "https://mcp.example.com/mcp"]
 `
-
-/** Where the server is: a command to run, or a Streamable HTTP endpoint. */
-type Upstream =
-  | { readonly kind: 'command'; readonly command: string; readonly args: readonly string[] }
-  | { readonly kind: 'url'; readonly url: URL }
 
 interface ProxyArgs {
   readonly config: string | undefined
@@ -179,69 +166,19 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })
   const session = { server: parsed.name, sessionId: randomUUID(), transport: isStdio ? ('stdio' as const) : ('http' as const) }
-  // The one place the upstream token comes from; the agent's upstream token call replaces it.
-  const getUpstreamToken = envUpstreamToken(io.env, config.identity.upstreamTokenEnv)
-  const openUpstream = parsed.upstream.kind === 'command' ? commandUpstream(parsed.upstream, io) : urlUpstream(parsed.upstream.url, getUpstreamToken, log)
+  let openUpstream: OpenUpstream
+  if (parsed.upstream.kind === 'command') openUpstream = commandUpstream(parsed.upstream, io)
+  else {
+    // The one place the upstream token comes from; the agent's upstream token call replaces it.
+    const getToken = envUpstreamToken(io.env, config.identity.upstreamTokenEnv)
+    try {
+      openUpstream = urlUpstream(parsed.upstream.url, getToken, log)
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error
+      throw usage(`--url ${error.message.replace(/^"url" /, '')}.`)
+    }
+  }
   return runBridge({ io, log, governance: { pipeline, session }, framing: config.framing, openUpstream })
-}
-
-/** The server side of the bridge, and what to say when it closed first. */
-interface OpenedUpstream {
-  readonly transport: BridgeOptions['server']
-  stopped(): string
-}
-
-type OpenUpstream = (framing: Framing, onFrameError: FrameErrorHandler) => OpenedUpstream
-
-type Framing = { maxMessageBytes?: number | undefined; maxDepth?: number | undefined } | undefined
-
-function commandUpstream(upstream: Extract<Upstream, { kind: 'command' }>, io: CliIo): OpenUpstream {
-  return (framing, onFrameError) => {
-    const child = new StdioChildTransport({
-      command: upstream.command,
-      args: [...upstream.args],
-      env: filterServerEnvironment(io.env),
-      cwd: io.cwd,
-      stderr: 'inherit',
-      ...framing,
-      onFrameError,
-    })
-    let exit = ''
-    child.onexit = (code, signal) => {
-      exit = signal !== null ? `signal ${signal}` : `code ${code}`
-    }
-    return { transport: child, stopped: () => `the MCP server "${upstream.command}" stopped (${exit || 'closed its output'})` }
-  }
-}
-
-function urlUpstream(url: URL, getToken: UpstreamTokenSource, log: Logger): OpenUpstream {
-  let transport: OpenedUpstream['transport']
-  try {
-    transport = createHttpUpstreamTransport({
-      url,
-      getToken,
-      onAuthFailure: () => log.warn(`the MCP server at ${url.origin} refused the access token twice; sign in again (mcp-warden login).`),
-    })
-  } catch (error) {
-    throw usage(`--url ${(error as Error).message.replace(/^"url" /, '')}.`)
-  }
-  // Frames over HTTP are parsed by the SDK's transport; the stdio framing limits do not apply.
-  return () => ({ transport, stopped: () => `the connection to the MCP server at ${url.origin} closed` })
-}
-
-/** The access token for the remote server, from the variable the configuration names. Never logged. */
-function envUpstreamToken(env: NodeJS.ProcessEnv, variable: string): UpstreamTokenSource {
-  return async ({ url }) => {
-    const token = env[variable]
-    if (token === undefined || token === '') {
-      throw new WardenError(
-        'ERR_SIGNED_OUT',
-        `MCP Warden has no access token for the MCP server at ${url.origin} (${variable} is not set). Sign in with \`mcp-warden login\`, then try again.`,
-        { stage: 'proxy' },
-      )
-    }
-    return token
-  }
 }
 
 interface BridgeRun {
