@@ -86,8 +86,17 @@ export type {
   TokenVault,
   TokenVaultOptions,
 } from './content-safety/index.js'
-export { createTokenVerifier, DEFAULT_ALGORITHMS, IDP_UNREACHABLE_MESSAGE, identityStage, SIGNED_OUT_EXPIRED_MESSAGE, SIGNED_OUT_MESSAGE } from './identity/index.js'
-export type { ClaimsMapping, IdentityStageOptions, TokenVerifier, TokenVerifierOptions } from './identity/index.js'
+export {
+  createTokenVerifier,
+  DEFAULT_ALGORITHMS,
+  IDENTITY_META_KEY,
+  identityMetaStage,
+  IDP_UNREACHABLE_MESSAGE,
+  identityStage,
+  SIGNED_OUT_EXPIRED_MESSAGE,
+  SIGNED_OUT_MESSAGE,
+} from './identity/index.js'
+export type { ClaimsMapping, IdentityMeta, IdentityMetaStageOptions, IdentityStageOptions, TokenVerifier, TokenVerifierOptions } from './identity/index.js'
 export { createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage } from './limits/index.js'
 export type { BudgetResult, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
 export { createFileAuditSink, createMemoryAuditSink } from './audit/index.js'

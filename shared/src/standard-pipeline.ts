@@ -1,13 +1,15 @@
 /**
  * shared/src/standard-pipeline.ts — the pipeline every Warden edge runs: identity → policy → content safety →
- * limits, then audit. One assembly, so the proxy and the SDK cannot drift apart.
+ * limits (→ identity on `_meta`, when asked), then audit. One assembly, so the proxy and the SDK cannot drift apart.
  *
  * Order matters: policy needs the identity; content safety and limits take their obligations from the policy
- * decision; limits run last so a call blocked for its content does not spend the user's rate limit or budget.
+ * decision; limits run after them so a call blocked for its content does not spend the user's rate limit or
+ * budget; the identity is attached to `_meta` after every decision, so content safety never sees it.
  */
 import type { AuditSink } from './audit/record.js'
 import { contentSafetyStage } from './content-safety/content-safety-stage.js'
 import type { TokenVault } from './content-safety/token-vault.js'
+import { identityMetaStage, type IdentityMetaStageOptions } from './identity/identity-meta-stage.js'
 import { identityStage, type IdentityStageOptions } from './identity/identity-stage.js'
 import type { LimitStore } from './limits/limit-store.js'
 import { limitsStage } from './limits/limits-stage.js'
@@ -29,6 +31,12 @@ export interface StandardPipelineOptions {
    * placeholders hands the values back to whoever holds the vault. Default: a new one for this pipeline.
    */
   readonly vault?: TokenVault | undefined
+  /**
+   * Attach the verified identity to every request to the server under `_meta` (for stdio servers, which have no
+   * other way to learn who calls): `true` for the defaults, or the key and an audience-bound token source.
+   * Default false: an HTTP server learns the caller from its own bearer token.
+   */
+  readonly attachIdentity?: boolean | IdentityMetaStageOptions | undefined
   readonly clock?: Clock | undefined
   readonly newId?: (() => string) | undefined
   readonly onError?: ((error: unknown) => void) | undefined
@@ -42,16 +50,18 @@ export interface StandardPipelineOptions {
  *   policy: parsePolicy(text),
  *   limitStore: createMemoryLimitStore(),
  *   audit: createFileAuditSink('audit.jsonl'),
+ *   attachIdentity: true, // a stdio server: params._meta['dev.mcpwarden/identity'] = { iss, sub, email, groups }
  * })
  */
 export function createStandardPipeline(options: StandardPipelineOptions): Pipeline {
-  const { clock } = options
+  const { clock, attachIdentity = false } = options
   return createPipeline({
     stages: [
       identityStage({ resolveToken: options.resolveToken, verifier: options.verifier }),
       policyStage({ policy: options.policy }),
       contentSafetyStage(options.vault === undefined ? {} : { vault: options.vault }),
       limitsStage(clock === undefined ? { store: options.limitStore } : { store: options.limitStore, clock }),
+      ...(attachIdentity === false ? [] : [identityMetaStage(attachIdentity === true ? {} : attachIdentity)]),
     ],
     audit: options.audit,
     ...(clock === undefined ? {} : { clock }),

@@ -1,10 +1,11 @@
 /**
- * desktop/src/cli/proxy-command.ts — `mcp-warden proxy [--config FILE] [--name NAME] -- COMMAND [ARGS...]`.
+ * desktop/src/cli/proxy-command.ts — `mcp-warden proxy [--config FILE] [--name NAME] -- COMMAND [ARGS...]`, or
+ * `mcp-warden proxy --url URL [--config FILE] [--name NAME]` for a remote Streamable HTTP server.
  *
- * The data plane: speaks MCP over stdio to the host on one side and to the real server (a child process,
- * spawned without a shell) on the other, and runs the governance pipeline on every message in both directions.
- * stdout carries only protocol frames. Exit codes: 0 when the host closes stdin, 1 when the server fails or
- * exits on its own, 2 for usage or configuration errors.
+ * The data plane: speaks MCP over stdio to the host on one side and to the real server on the other (a child
+ * process spawned without a shell, or HTTP with a bearer token whose audience is that server), and runs the
+ * governance pipeline on every message in both directions. stdout carries only protocol frames. Exit codes: 0
+ * when the host closes stdin, 1 when the server fails or exits on its own, 2 for usage or configuration errors.
  */
 import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
@@ -18,38 +19,47 @@ import {
   WardenError,
   type ExitCode,
 } from '@mcp-warden/core'
-import { createBridge, filterServerEnvironment, NdjsonStreamTransport, StdioChildTransport } from '@mcp-warden/sdk'
+import { createBridge, NdjsonStreamTransport, type BridgeOptions } from '@mcp-warden/sdk'
 import { loadProxyConfig } from '../config/proxy-config.js'
 import { loadPolicyFile } from '../proxy/policy-file.js'
 import type { CliIo } from './io.js'
 import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './logger.js'
+import { commandUpstream, envUpstreamToken, urlUpstream, type Framing, type OpenUpstream, type Upstream } from './proxy-upstream.js'
 
 export const PROXY_HELP = `Usage: mcp-warden proxy [options] -- COMMAND [ARGS...]
+       mcp-warden proxy [options] --url URL
 
-Runs the MCP server COMMAND behind MCP Warden: every message between your MCP client (on this
-process's stdin/stdout) and the server passes identity, policy, content safety, limits and audit.
+Runs the MCP server COMMAND, or connects to the Streamable HTTP MCP server at URL, behind MCP Warden: every
+message between your MCP client (on this process's stdin/stdout) and the server passes identity, policy,
+content safety, limits and audit.
 
 Options:
+  --url URL         a remote MCP server (Streamable HTTP; https, or http on 127.0.0.1/localhost) instead of
+                    COMMAND. It receives an access token issued for it, as Authorization: Bearer
   --config FILE     proxy configuration (YAML or JSON). Default: $MCP_WARDEN_CONFIG, then
                     ~/.config/mcp-warden/proxy.yaml
-  --name NAME       the server's name in policy rules and audit records. Default: COMMAND's base name
+  --name NAME       the server's name in policy rules and audit records. Default: COMMAND's base name, or
+                    URL's host name
   --log-level LEVEL error | warn | info | debug (stderr only). Default: info
   -h, --help        show this help
 
-The identity token is read from the variable named in the configuration (default MCP_WARDEN_TOKEN).
-Variables starting with MCP_WARDEN_ are never passed to the server.
+The identity token is read from the variable named in the configuration (default MCP_WARDEN_TOKEN); with
+--url, the server's access token from identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN).
+Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
+verified identity on every request under params._meta["dev.mcpwarden/identity"].
 
-Example (claude_desktop_config.json):
+Examples (claude_desktop_config.json):
   "command": "/usr/local/bin/mcp-warden",
   "args": ["proxy", "--config", "/etc/mcp-warden/proxy.yaml", "--name", "files", "--",
            "npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/me/docs"]
+
+  "args": ["proxy", "--config", "/etc/mcp-warden/proxy.yaml", "--name", "crm", "--url", "https://mcp.example.com/mcp"]
 `
 
 interface ProxyArgs {
   readonly config: string | undefined
   readonly name: string
-  readonly command: string
-  readonly args: readonly string[]
+  readonly upstream: Upstream
   readonly logLevel: (typeof LOG_LEVELS)[number]
 }
 
@@ -57,12 +67,20 @@ function usage(message: string): WardenError {
   return new WardenError('ERR_USAGE', `${message}\nRun \`mcp-warden proxy --help\` for usage.`)
 }
 
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
 /** Parses the proxy's arguments; everything after `--` belongs to the server. */
 export function parseProxyArgs(argv: readonly string[]): ProxyArgs | 'help' {
   const separator = argv.indexOf('--')
   const own = separator === -1 ? argv : argv.slice(0, separator)
   const server = separator === -1 ? [] : argv.slice(separator + 1)
-  let values: { config?: string | undefined; name?: string | undefined; 'log-level'?: string | undefined; help?: boolean | undefined }
+  let values: {
+    config?: string | undefined
+    name?: string | undefined
+    url?: string | undefined
+    'log-level'?: string | undefined
+    help?: boolean | undefined
+  }
   try {
     ;({ values } = parseArgs({
       args: [...own],
@@ -71,6 +89,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyArgs | 'help' {
       options: {
         config: { type: 'string' },
         name: { type: 'string' },
+        url: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -79,14 +98,35 @@ export function parseProxyArgs(argv: readonly string[]): ProxyArgs | 'help' {
     throw usage((cause as Error).message)
   }
   if (values.help === true) return 'help'
-  const [command, ...args] = server
-  if (command === undefined || command === '') throw usage('No server command given: put it after `--`.')
+  const upstream = parseUpstream(values.url, separator === -1 ? undefined : server)
   const logLevel = values['log-level'] ?? 'info'
   if (!isLogLevel(logLevel)) throw usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`)
-  if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(values.name)) {
+  if (values.name !== undefined && !NAME.test(values.name)) {
     throw usage('--name may hold letters, digits, ".", "_" and "-" (at most 64, starting with a letter or digit).')
   }
-  return { config: values.config, name: values.name ?? basename(command).replace(/\.[^.]*$/, ''), command, args, logLevel }
+  return { config: values.config, name: values.name ?? defaultName(upstream), upstream, logLevel }
+}
+
+function parseUpstream(url: string | undefined, server: readonly string[] | undefined): Upstream {
+  if (url !== undefined && server !== undefined) throw usage('Give either --url URL or `-- COMMAND`, not both.')
+  if (url !== undefined) {
+    if (!URL.canParse(url)) throw usage(`--url must be an absolute URL, such as https://mcp.example.com/mcp.`)
+    const parsed = new URL(url)
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw usage('--url must be an https URL (http only on 127.0.0.1 or localhost).')
+    return { kind: 'url', url: parsed }
+  }
+  const [command, ...args] = server ?? []
+  if (command === undefined || command === '') {
+    throw usage('No server command given: put it after `--`, or pass --url URL for a remote Streamable HTTP server.')
+  }
+  return { kind: 'command', command, args }
+}
+
+/** COMMAND's base name without extension, or URL's host name, made into a valid name. */
+function defaultName(upstream: Upstream): string {
+  const raw = upstream.kind === 'command' ? basename(upstream.command).replace(/\.[^.]*$/, '') : upstream.url.hostname
+  const name = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 64)
+  return NAME.test(name) ? name : 'server'
 }
 
 /**
@@ -109,6 +149,7 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   if (token === undefined || token === '') {
     log.warn(`${config.identity.tokenEnv} is not set: every call will be refused until you sign in (mcp-warden login).`)
   }
+  const isStdio = parsed.upstream.kind === 'command'
   const pipeline = createStandardPipeline({
     resolveToken: () => token,
     verifier: createTokenVerifier({
@@ -119,20 +160,37 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     policy,
     limitStore: createMemoryLimitStore(),
     audit,
+    // A stdio server learns who calls only from the message; an HTTP server from its own bearer token.
+    attachIdentity: isStdio,
     // Stage failures and audit write failures: the call was refused, so say why where support will look.
     onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })
-  const session = { server: parsed.name, sessionId: randomUUID(), transport: 'stdio' as const }
-  return runBridge(parsed, io, log, { pipeline, session }, config.framing)
+  const session = { server: parsed.name, sessionId: randomUUID(), transport: isStdio ? ('stdio' as const) : ('http' as const) }
+  let openUpstream: OpenUpstream
+  if (parsed.upstream.kind === 'command') openUpstream = commandUpstream(parsed.upstream, io)
+  else {
+    // The one place the upstream token comes from; the agent's upstream token call replaces it.
+    const getToken = envUpstreamToken(io.env, config.identity.upstreamTokenEnv)
+    try {
+      openUpstream = urlUpstream(parsed.upstream.url, getToken, log)
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error
+      throw usage(`--url ${error.message.replace(/^"url" /, '')}.`)
+    }
+  }
+  return runBridge({ io, log, governance: { pipeline, session }, framing: config.framing, openUpstream })
 }
 
-async function runBridge(
-  parsed: ProxyArgs,
-  io: CliIo,
-  log: Logger,
-  governance: Parameters<typeof createBridge>[0]['governance'],
-  framing: { maxMessageBytes?: number | undefined; maxDepth?: number | undefined } | undefined,
-): Promise<ExitCode> {
+interface BridgeRun {
+  readonly io: CliIo
+  readonly log: Logger
+  readonly governance: BridgeOptions['governance']
+  readonly framing: Framing
+  readonly openUpstream: OpenUpstream
+}
+
+/** Host stdio ⇄ governed bridge ⇄ upstream, for both kinds of server; resolves with the exit code. */
+async function runBridge({ io, log, governance, framing, openUpstream }: BridgeRun): Promise<ExitCode> {
   const host = new NdjsonStreamTransport({
     input: io.stdin,
     output: io.stdout,
@@ -142,25 +200,13 @@ async function runBridge(
       bridge.rejectFrame('client', error, id)
     },
   })
-  const child = new StdioChildTransport({
-    command: parsed.command,
-    args: [...parsed.args],
-    env: filterServerEnvironment(io.env),
-    cwd: io.cwd,
-    stderr: 'inherit',
-    ...framing,
-    onFrameError: (error, id) => {
-      log.warn(`refused a message from the server: ${error.code}`)
-      bridge.rejectFrame('server', error, id)
-    },
+  const upstream = openUpstream(framing, (error, id) => {
+    log.warn(`refused a message from the server: ${error.code}`)
+    bridge.rejectFrame('server', error, id)
   })
-  let serverExit = ''
-  child.onexit = (code, signal) => {
-    serverExit = signal !== null ? `signal ${signal}` : `code ${code}`
-  }
   const bridge = createBridge({
     client: host,
-    server: child,
+    server: upstream.transport,
     governance,
     onError: (error, side) => log.warn(`${side === 'server' ? 'server' : 'client'} side: ${describe(error)}`),
   })
@@ -174,7 +220,7 @@ async function runBridge(
   }
   const closedBy = await bridge.closed
   if (closedBy === 'client') return EXIT_CODE.OK
-  log.error(`the MCP server "${parsed.command}" stopped (${serverExit || 'closed its output'}); the proxy is exiting.`)
+  log.error(`${upstream.stopped()}; the proxy is exiting.`)
   return EXIT_CODE.RUNTIME
 }
 

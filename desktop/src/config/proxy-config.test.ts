@@ -22,10 +22,12 @@ describe('parseProxyConfig', () => {
     expect(config.policy.file).toBe('/etc/mcp-warden/policy.yaml')
     expect(config.audit.file).toBe(`${homedir()}/warden/audit.jsonl`)
     expect(config.identity.tokenEnv).toBe('MCP_WARDEN_TOKEN')
+    expect(config.identity.upstreamTokenEnv).toBe('MCP_WARDEN_UPSTREAM_TOKEN')
   })
 
   it.each([
     [VALID.replace('mcp-warden }', 'mcp-warden, tokenEnv: GITHUB_TOKEN }'), 'identity.tokenEnv: must start with MCP_WARDEN_ so that it is never passed to the MCP server'],
+    [VALID.replace('mcp-warden }', 'mcp-warden, upstreamTokenEnv: API_TOKEN }'), 'identity.upstreamTokenEnv: must start with MCP_WARDEN_ so that it is never passed to an MCP server'],
     [VALID + 'polcy: {}\n', '(top level): Unrecognized key: "polcy"'],
     [VALID.replace('https://login.example.com', 'ftp://x'), 'identity.issuer'],
     [VALID + 'framing: { maxMessageBytes: 10 }\n', 'framing.maxMessageBytes'],

@@ -6,6 +6,7 @@
  *   issuer: https://login.example.com        # exact issuer of the OIDC provider
  *   audience: mcp-warden                     # our client id (ID tokens) or our resource (JWT access tokens)
  *   tokenEnv: MCP_WARDEN_TOKEN               # headless use: the token comes from this variable
+ *   upstreamTokenEnv: MCP_WARDEN_UPSTREAM_TOKEN  # `proxy --url`: the access token for that server (audience = its URL)
  * policy: { file: ./policy.yaml }            # relative paths are relative to this file
  * audit: { file: ~/.local/state/mcp-warden/audit.jsonl }
  * ```
@@ -29,6 +30,10 @@ const configSchema = z.strictObject({
       .string()
       .regex(WARDEN_VARIABLE, 'must start with MCP_WARDEN_ so that it is never passed to the MCP server')
       .default('MCP_WARDEN_TOKEN'),
+    upstreamTokenEnv: z
+      .string()
+      .regex(WARDEN_VARIABLE, 'must start with MCP_WARDEN_ so that it is never passed to an MCP server')
+      .default('MCP_WARDEN_UPSTREAM_TOKEN'),
     clockToleranceSeconds: z.number().int().min(0).max(300).optional(),
   }),
   policy: z.strictObject({ file: z.string().min(1) }),
