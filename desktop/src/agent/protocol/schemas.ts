@@ -1,0 +1,81 @@
+/**
+ * desktop/src/agent/protocol/schemas.ts — zod schemas of the values the agent protocol carries (session,
+ * tokens, limits, audit records). Method params and results are assembled from them in methods.ts.
+ */
+import { CONTENT_ACTIONS, ENTITY_TYPES, type AuditRecord, type ErrorCode, type StageName } from '@mcp-warden/core'
+import { z } from 'zod'
+
+const ERROR_CODE = /^ERR_[A-Z_]{1,60}$/
+const STAGES = ['framing', 'identity', 'policy', 'content-safety', 'limits', 'proxy'] as const satisfies readonly StageName[]
+
+/** A WardenError code as it travels: checked by shape, so an older peer still carries a code it does not know. */
+export const errorCodeSchema = z.custom<ErrorCode>((value) => typeof value === 'string' && ERROR_CODE.test(value), {
+  message: 'expected an ERR_* code',
+})
+
+const text = z.string().max(4096)
+const key = z.string().min(1).max(1024)
+const cost = z.number().finite().nonnegative()
+
+export const sessionStatusSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('signed-in'),
+    user: z.strictObject({
+      issuer: text,
+      subject: text,
+      email: text.optional(),
+      name: text.optional(),
+    }),
+    idTokenExpiresAt: z.number().finite(),
+    refreshable: z.boolean(),
+  }),
+  z.strictObject({ state: z.literal('signed-out'), reason: z.enum(['never', 'logged-out', 'refresh-rejected']) }),
+  z.strictObject({ state: z.literal('keychain-unavailable'), keychain: z.enum(['locked', 'unavailable']) }),
+])
+
+export const issuedTokenSchema = z.strictObject({ token: z.string().min(1).max(65536), expiresAt: z.number().finite() })
+
+export const rateWindowSchema = z.strictObject({
+  capacity: z.number().finite().min(1),
+  windowSeconds: z.number().finite().positive(),
+})
+
+/** `retryAfterMs` may be `Infinity`, which JSON cannot hold: it travels as `null`. */
+export const rateResultSchema = z.strictObject({
+  allowed: z.boolean(),
+  remaining: z.number().finite(),
+  retryAfterMs: z.number().finite().nonnegative().nullable(),
+})
+
+export const budgetResultSchema = z.strictObject({
+  allowed: z.boolean(),
+  used: z.number().finite(),
+  remaining: z.number().finite(),
+  periodKey: key,
+})
+
+export const limitSchemas = { key, cost, rateWindowSchema }
+
+const auditIdentitySchema = z.strictObject({ issuer: text, subject: text, email: text.optional() })
+
+export const auditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
+  id: z.string().min(1).max(256),
+  time: z.string().max(64),
+  kind: z.enum(['decision', 'result']),
+  direction: z.enum(['to-server', 'to-client']),
+  server: text,
+  sessionId: text,
+  method: text,
+  target: text.optional(),
+  requestId: z.union([z.string().max(4096), z.number().finite()]).optional(),
+  identity: auditIdentitySchema.nullable(),
+  decision: z.enum(['allow', 'deny']),
+  code: errorCodeSchema.optional(),
+  stage: z.enum(STAGES).optional(),
+  reasons: z.array(text).max(1000),
+  policyRevision: text.optional(),
+  findings: z.array(z.strictObject({ type: z.enum(ENTITY_TYPES), path: text, action: z.enum(CONTENT_ACTIONS) })).max(10000),
+  modifications: z.array(text).max(10000),
+  outcome: z.enum(['forwarded', 'denied', 'dropped', 'ok', 'error', 'tool-error']),
+  latencyMs: z.number().finite(),
+})
