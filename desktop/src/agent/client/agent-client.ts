@@ -72,7 +72,7 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
 
   const connection = (): Promise<AgentConnection> => {
     if (current !== undefined && !current.closed) return Promise.resolve(current)
-    connecting ??= openAgentConnection(options.socketPath, hello)
+    connecting ??= openAgentConnection(options.socketPath, hello, timeoutMs)
       .then((opened) => (current = opened))
       .finally(() => (connecting = undefined))
     return connecting

@@ -62,10 +62,12 @@ function settle(pending: Pending, frame: ResponseFrame): void {
  * protocol versions do not overlap (the message says which side to update).
  *
  * @example
- * const connection = await openAgentConnection(socketPath, { protocol, client, server })
+ * const connection = await openAgentConnection(socketPath, { client, server }, 5000)
  */
-export async function openAgentConnection(socketPath: string, hello: Omit<HelloParams, 'protocol'>): Promise<AgentConnection> {
+export async function openAgentConnection(socketPath: string, hello: Omit<HelloParams, 'protocol'>, helloTimeoutMs: number): Promise<AgentConnection> {
   const socket = await openSocket(socketPath)
+  // An agent that accepts but never answers hello would hold this connection, and every later request, forever.
+  const helloTimer = setTimeout(() => socket.destroy(), helloTimeoutMs)
   const reader = createAgentFrameReader()
   const pending = new Map<number, Pending>()
   let nextId = 0
@@ -121,5 +123,7 @@ export async function openAgentConnection(socketPath: string, hello: Omit<HelloP
   } catch (error) {
     socket.destroy()
     throw error
+  } finally {
+    clearTimeout(helloTimer)
   }
 }

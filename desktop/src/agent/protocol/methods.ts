@@ -35,7 +35,7 @@ export const helloParamsSchema = z.strictObject({
 export const AGENT_METHODS = {
   hello: {
     params: helloParamsSchema,
-    result: z.strictObject({ protocol: z.number().int().min(1), agent: z.strictObject({ version: name }) }),
+    result: z.object({ protocol: z.number().int().min(1), agent: z.object({ version: name }) }),
   },
   'session.status': { params: none, result: sessionStatusSchema },
   'session.reload': { params: none, result: sessionStatusSchema },
@@ -64,7 +64,7 @@ export const AGENT_METHODS = {
   },
   'audit.append': { params: z.strictObject({ record: auditRecordSchema }), result: ack },
   /** Placeholder source until the central policy lands: whatever the agent's `policySnapshot()` returns (JSON). */
-  'policy.snapshot': { params: none, result: z.strictObject({ snapshot: z.json().nullable() }) },
+  'policy.snapshot': { params: none, result: z.object({ snapshot: z.json().nullable() }) },
 } as const
 
 export type AgentMethod = keyof typeof AGENT_METHODS

@@ -17,10 +17,13 @@ const text = z.string().max(4096)
 const key = z.string().min(1).max(1024)
 const cost = z.number().finite().nonnegative()
 
+// Results are plain (stripping) objects: only the fields named here travel, so a session that returns more (a
+// refresh token, raw claims) leaks nothing, and a newer agent's extra fields do not break an older client.
+// Params are strict: what a client sends that the agent does not know is refused.
 export const sessionStatusSchema = z.discriminatedUnion('state', [
-  z.strictObject({
+  z.object({
     state: z.literal('signed-in'),
-    user: z.strictObject({
+    user: z.object({
       issuer: text,
       subject: text,
       email: text.optional(),
@@ -29,11 +32,11 @@ export const sessionStatusSchema = z.discriminatedUnion('state', [
     idTokenExpiresAt: z.number().finite(),
     refreshable: z.boolean(),
   }),
-  z.strictObject({ state: z.literal('signed-out'), reason: z.enum(['never', 'logged-out', 'refresh-rejected']) }),
-  z.strictObject({ state: z.literal('keychain-unavailable'), keychain: z.enum(['locked', 'unavailable']) }),
+  z.object({ state: z.literal('signed-out'), reason: z.enum(['never', 'logged-out', 'refresh-rejected']) }),
+  z.object({ state: z.literal('keychain-unavailable'), keychain: z.enum(['locked', 'unavailable']) }),
 ])
 
-export const issuedTokenSchema = z.strictObject({ token: z.string().min(1).max(65536), expiresAt: z.number().finite() })
+export const issuedTokenSchema = z.object({ token: z.string().min(1).max(65536), expiresAt: z.number().finite() })
 
 export const rateWindowSchema = z.strictObject({
   capacity: z.number().finite().min(1),
@@ -41,13 +44,13 @@ export const rateWindowSchema = z.strictObject({
 })
 
 /** `retryAfterMs` may be `Infinity`, which JSON cannot hold: it travels as `null`. */
-export const rateResultSchema = z.strictObject({
+export const rateResultSchema = z.object({
   allowed: z.boolean(),
   remaining: z.number().finite(),
   retryAfterMs: z.number().finite().nonnegative().nullable(),
 })
 
-export const budgetResultSchema = z.strictObject({
+export const budgetResultSchema = z.object({
   allowed: z.boolean(),
   used: z.number().finite(),
   remaining: z.number().finite(),

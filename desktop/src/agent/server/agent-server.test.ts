@@ -212,6 +212,16 @@ describe('the protocol, frame by frame', () => {
   })
 })
 
+describe('answers of the session', () => {
+  it('carry only the fields the protocol names: nothing more of what the session returns leaves the agent', async () => {
+    const leaky = { token: 'id-1', expiresAt: 2e9, refreshToken: 'must-not-leave' }
+    await start(fakeSession({ idToken: async () => leaky }))
+    const client = await greeted()
+    client.send(request(1, 'identity.token', {}))
+    expect(await client.next()).toEqual({ v: 1, id: 1, ok: true, result: { token: 'id-1', expiresAt: 2e9 } })
+  })
+})
+
 describe('errors of the session', () => {
   it('travel with their code and message; other errors become ERR_INTERNAL without details', async () => {
     await start(
