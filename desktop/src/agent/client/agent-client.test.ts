@@ -80,6 +80,13 @@ describe('connectAgent', () => {
     }
   })
 
+  it('times out one slow call and keeps the connection for the next', async () => {
+    await start(fakeSession(() => new Promise<never>(() => undefined)))
+    const agent = await connect(100)
+    await expect(agent.idToken()).rejects.toMatchObject({ code: 'ERR_AGENT_UNAVAILABLE', message: expect.stringContaining('did not answer identity.token within 100 ms') })
+    expect(await agent.sessionStatus()).toEqual(status)
+  })
+
   it('rejects calls in flight when the agent goes away, and reconnects once an agent is back', async () => {
     let started!: () => void
     const called = new Promise<void>((resolve) => (started = resolve))

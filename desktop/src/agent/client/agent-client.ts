@@ -48,12 +48,12 @@ function checkOptions(options: ConnectAgentOptions): number {
   return timeoutMs
 }
 
-function withTimeout<T>(work: Promise<T>, timeoutMs: number, method: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WardenError('ERR_AGENT_UNAVAILABLE', `The MCP Warden agent did not answer ${method} within ${timeoutMs} ms. ${START_HINT} If it is running, restart it.`)), timeoutMs)
-  })
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+/** Runs `work` with a signal that aborts after `timeoutMs` with the "did not answer" error. */
+function withTimeout<T>(timeoutMs: number, method: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const timeout = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }))
+  const timer = setTimeout(() => controller.abort(new WardenError('ERR_AGENT_UNAVAILABLE', `The MCP Warden agent did not answer ${method} within ${timeoutMs} ms. ${START_HINT} If it is running, restart it.`)), timeoutMs)
+  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer))
 }
 
 /**
@@ -78,13 +78,9 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
     return connecting
   }
   const call = <M extends AgentMethod>(method: M, params: AgentParams<M>): Promise<AgentResult<M>> =>
-    withTimeout(
-      connection().then((open) => open.request(method, params) as Promise<AgentResult<M>>),
-      timeoutMs,
-      method,
-    )
+    withTimeout(timeoutMs, method, async (signal) => (await connection()).request(method, params, signal) as Promise<AgentResult<M>>)
 
-  await withTimeout(connection(), timeoutMs, 'hello')
+  await withTimeout(timeoutMs, 'hello', connection)
   const ack = (): void => undefined
   return {
     get agent() {

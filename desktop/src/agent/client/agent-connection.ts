@@ -19,8 +19,11 @@ interface Pending {
 export interface AgentConnection {
   readonly hello: HelloResult
   readonly closed: boolean
-  /** Sends a request with checked params; resolves with the checked result. Never times out by itself. */
-  request(method: AgentMethod, params: unknown): Promise<unknown>
+  /**
+   * Sends a request with checked params; resolves with the checked result. Never times out by itself: when
+   * `signal` aborts, the request is forgotten (a late answer is dropped) and rejects with the signal's reason.
+   */
+  request(method: AgentMethod, params: unknown, signal?: AbortSignal): Promise<unknown>
   close(): void
 }
 
@@ -99,13 +102,24 @@ export async function openAgentConnection(socketPath: string, hello: Omit<HelloP
     pending.clear()
   })
 
-  const request = (method: AgentMethod, params: unknown): Promise<unknown> => {
+  const request = (method: AgentMethod, params: unknown, signal?: AbortSignal): Promise<unknown> => {
     const checked = AGENT_METHODS[method].params.safeParse(params)
     if (!checked.success) return Promise.reject(new TypeError(`agent ${method}: invalid params: ${describeIssues(checked.error)}`))
     if (closed) return Promise.reject(wentAway(method))
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
     const id = nextId++
     return new Promise((resolve, reject) => {
-      pending.set(id, { method, resolve, reject })
+      const forget = (): void => {
+        pending.delete(id)
+        reject(signal?.reason)
+      }
+      const settled = (): void => signal?.removeEventListener('abort', forget)
+      pending.set(id, {
+        method,
+        resolve: (value) => (settled(), resolve(value)),
+        reject: (error) => (settled(), reject(error)),
+      })
+      signal?.addEventListener('abort', forget, { once: true })
       socket.write(encodeFrame({ v: 1, id, method, params: checked.data }))
     })
   }
