@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMemoryAuditSink, createMemoryLimitStore, type AuditRecord, type LimitStore, type MemoryAuditSink } from '@mcp-warden/core'
+import { classifyMessage, createMemoryAuditSink, createMemoryLimitStore, createPipeline, WardenError, type AuditRecord, type AuditSink, type JsonRpcMessage, type LimitStore, type MemoryAuditSink, type Stage } from '@mcp-warden/core'
 import type { AgentSession, IssuedToken } from '../session/agent-session.js'
 import { startAgentServer, type AgentServer } from '../server/agent-server.js'
 import { connectAgent, type AgentClient } from './agent-client.js'
@@ -134,6 +134,31 @@ describe('remote limit store and audit sink', () => {
     const sink = createRemoteAuditSink(await connect())
     await Promise.all([sink.append(RECORD), sink.append({ ...RECORD, id: 'rec-2' })])
     expect(audit.records.map((r) => r.id)).toEqual(['rec-1', 'rec-2'])
+  })
+})
+
+describe('the pipeline writing its audit through the agent', () => {
+  it('delivers the records a local sink would hold, field for field', async () => {
+    await start()
+    const remote = createRemoteAuditSink(await connect())
+    const local = createMemoryAuditSink()
+    const denyLimits: Stage = { name: 'limits', process: () => ({ action: 'deny', error: new WardenError('ERR_LIMIT_EXCEEDED', 'Slow down.', { stage: 'limits' }) }) }
+    const pass: Stage = { name: 'policy', process: (context) => ({ action: 'pass', context }) }
+    const messages: JsonRpcMessage[] = [
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: {} } },
+      { jsonrpc: '2.0', id: 'b', method: 'resources/read', params: { uri: `file:///${'d/'.repeat(3000)}x` } },
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } },
+    ]
+    for (const [sink, stages] of [[local, [pass]], [remote, [pass]], [local, [pass, denyLimits]], [remote, [pass, denyLimits]]] as [AuditSink, Stage[]][]) {
+      let n = 0
+      const pipeline = createPipeline({ stages, audit: sink, clock: { now: () => Date.UTC(2026, 11, 4), monotonic: () => 0 }, newId: () => `a${n++}`, auditFailure: 'deny' })
+      for (const message of messages) {
+        await pipeline.process({ direction: 'to-server', message, operation: classifyMessage(message, 'to-server'), session: { server: 'files', sessionId: 's1', transport: 'stdio' }, findings: [], modifications: [], receivedAt: Date.UTC(2026, 11, 4) })
+      }
+    }
+    // a passing notification is not audited; the denied one is (dropped)
+    expect(local.records.map((r) => r.outcome)).toEqual(['forwarded', 'forwarded', 'denied', 'denied', 'dropped'])
+    expect(audit.records).toEqual(JSON.parse(JSON.stringify(local.records)))
   })
 })
 

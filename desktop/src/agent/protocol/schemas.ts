@@ -59,6 +59,10 @@ export const budgetResultSchema = z.object({
 
 export const limitSchemas = { key, cost, rateWindowSchema }
 
+// Audit fields come from what MCP peers sent (method names, resource URIs, JSON pointers): generous bounds, so a
+// long but legitimate value is not refused (which would deny the call: audit fails closed); the frame limit bounds
+// the whole record.
+const peerText = z.string().max(65536)
 const auditIdentitySchema = z.strictObject({ issuer: text, subject: text, email: text.optional() })
 
 export const auditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
@@ -68,17 +72,17 @@ export const auditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
   direction: z.enum(['to-server', 'to-client']),
   server: text,
   sessionId: text,
-  method: text,
-  target: text.optional(),
-  requestId: z.union([z.string().max(4096), z.number().finite()]).optional(),
+  method: peerText,
+  target: peerText.optional(),
+  requestId: z.union([peerText, z.number().finite()]).optional(),
   identity: auditIdentitySchema.nullable(),
   decision: z.enum(['allow', 'deny']),
   code: errorCodeSchema.optional(),
   stage: z.enum(STAGES).optional(),
-  reasons: z.array(text).max(1000),
+  reasons: z.array(peerText).max(1000),
   policyRevision: text.optional(),
-  findings: z.array(z.strictObject({ type: z.enum(ENTITY_TYPES), path: text, action: z.enum(CONTENT_ACTIONS) })).max(10000),
-  modifications: z.array(text).max(10000),
+  findings: z.array(z.strictObject({ type: z.enum(ENTITY_TYPES), path: peerText, action: z.enum(CONTENT_ACTIONS) })).max(10000),
+  modifications: z.array(peerText).max(10000),
   outcome: z.enum(['forwarded', 'denied', 'dropped', 'ok', 'error', 'tool-error']),
   latencyMs: z.number().finite(),
 })
