@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -108,6 +108,14 @@ describe('startAgentServer', () => {
     await expect(failure).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining(`chmod 700 ${open}`) })
   })
 
+  it('refuses a socket directory that is a symbolic link', async () => {
+    const real = join(dir, 'real')
+    mkdirSync(real, { mode: 0o700 })
+    symlinkSync(real, join(dir, 'link'))
+    const failure = startAgentServer({ socketPath: join(dir, 'link', 'agent.sock'), session: fakeSession(), limitStore: createMemoryLimitStore(), audit, version: '1' })
+    await expect(failure).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('is not a directory') })
+  })
+
   it('rejects a second agent on the same socket as already running', async () => {
     await start()
     const second = startAgentServer({ socketPath, session: fakeSession(), limitStore: createMemoryLimitStore(), audit, version: '1' })
@@ -203,6 +211,14 @@ describe('the protocol, frame by frame', () => {
     expect(await client.next()).toMatchObject({ ok: true, result: { token: `access-for-${UPSTREAM}` } })
     client.send(request(2, 'upstream.token', { resource: 'https://other.example.com/mcp' }))
     expect(await client.next()).toMatchObject({ ok: false, error: { code: 'ERR_POLICY_DENIED', message: expect.stringContaining('only for the upstream it declared') } })
+  })
+
+  it('gives no upstream token to a connection that declared no upstream', async () => {
+    const client = await rawClient(socketPath)
+    client.send(request(0, 'hello', { ...HELLO, server: { name: 'local-stdio' } }))
+    await client.next()
+    client.send(request(1, 'upstream.token', { resource: UPSTREAM }))
+    expect(await client.next()).toMatchObject({ ok: false, error: { code: 'ERR_POLICY_DENIED', message: expect.stringContaining('declared no upstream URL') } })
   })
 
   it('passes the policy snapshot through', async () => {
