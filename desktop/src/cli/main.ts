@@ -12,6 +12,7 @@ Governance for Model Context Protocol tool calls: identity, policy, content safe
 
 Commands:
   proxy     run an MCP server behind MCP Warden (what your MCP client launches)
+  agent     run this user's MCP Warden agent (session, limits, audit) without the app
   scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
   demo      see every concern at work against a local identity provider and a sample server
   dev-idp   run the development identity provider and write settings for it (try sign-in locally)
@@ -31,6 +32,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   proxy: {
     run: async (argv, io) => (await import('./proxy-command.js')).proxyCommand(argv, io),
     help: async () => (await import('./proxy-command.js')).PROXY_HELP,
+  },
+  agent: {
+    run: async (argv, io) => (await import('./agent-command.js')).agentCommand(argv, io),
+    help: async () => (await import('./agent-command.js')).AGENT_HELP,
   },
   scan: {
     run: async (argv, io) => (await import('./scan-command.js')).scanCommand(argv, io),

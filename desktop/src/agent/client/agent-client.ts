@@ -1,0 +1,105 @@
+/**
+ * desktop/src/agent/client/agent-client.ts — what a proxy uses to talk to the per-user agent: typed methods,
+ * a timeout per request, and a new connection on the next request after the agent went away.
+ */
+import { WardenError, type AuditRecord, type BudgetResult, type RateResult, type RateWindow } from '@mcp-warden/core'
+import type { IssuedToken, SessionStatus } from '../session/agent-session.js'
+import type { AgentMethod, AgentParams, AgentResult, HelloParams } from '../protocol/methods.js'
+import { START_HINT, openAgentConnection, type AgentConnection } from './agent-connection.js'
+
+export interface ConnectAgentOptions {
+  readonly socketPath: string
+  /** Who is asking, for the agent's log: e.g. `{ name: 'mcp-warden proxy', version: '0.1.0' }`. */
+  readonly client: HelloParams['client']
+  /** The MCP server this connection serves; `upstreamUrl` is the only resource `upstreamToken` may ask for. */
+  readonly server: HelloParams['server']
+  /** Per request, connecting included. Default 5000 ms. */
+  readonly timeoutMs?: number | undefined
+}
+
+/** A connection to the agent. Every method rejects with WardenError codes (the agent's, or ERR_AGENT_UNAVAILABLE). */
+export interface AgentClient {
+  /** The agent's version and the protocol chosen, from the last `hello`. */
+  readonly agent: { readonly version: string; readonly protocol: number }
+  sessionStatus(): Promise<SessionStatus>
+  reloadSession(): Promise<SessionStatus>
+  idToken(): Promise<IssuedToken>
+  /** Only for the `server.upstreamUrl` given at connect; any other resource is refused by the agent. */
+  upstreamToken(resource: string): Promise<IssuedToken>
+  /** The agent times the bucket with its own monotonic clock. */
+  consumeRate(key: string, spec: RateWindow, cost: number): Promise<RateResult>
+  refundRate(key: string, spec: RateWindow, cost: number): Promise<void>
+  chargeBudget(key: string, limit: number, periodKey: string, cost: number): Promise<BudgetResult>
+  refundBudget(key: string, periodKey: string, cost: number): Promise<void>
+  appendAudit(record: AuditRecord): Promise<void>
+  /** The agent's policy snapshot (placeholder: whatever its `policySnapshot()` returns), or null. */
+  policySnapshot(): Promise<unknown>
+  close(): void
+}
+
+const DEFAULT_TIMEOUT_MS = 5000
+
+function checkOptions(options: ConnectAgentOptions): number {
+  if (typeof options !== 'object' || options === null) throw new TypeError('connectAgent: options must be an object')
+  if (typeof options.socketPath !== 'string' || options.socketPath === '') throw new TypeError('connectAgent: options.socketPath must be a non-empty string')
+  if (typeof options.client?.name !== 'string' || typeof options.server?.name !== 'string') throw new TypeError('connectAgent: options.client and options.server need a name')
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('connectAgent: options.timeoutMs must be a positive number')
+  return timeoutMs
+}
+
+/** Runs `work` with a signal that aborts after `timeoutMs` with the "did not answer" error. */
+function withTimeout<T>(timeoutMs: number, method: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const timeout = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }))
+  const timer = setTimeout(() => controller.abort(new WardenError('ERR_AGENT_UNAVAILABLE', `The MCP Warden agent did not answer ${method} within ${timeoutMs} ms. ${START_HINT} If it is running, restart it.`)), timeoutMs)
+  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Connects to the agent and says hello. Rejects with `ERR_AGENT_UNAVAILABLE` when no agent answers or the
+ * versions do not fit. Later requests reconnect by themselves if the agent went away in between.
+ *
+ * @example
+ * const agent = await connectAgent({ socketPath, client: { name: 'mcp-warden proxy', version }, server: { name: 'files' } })
+ * const { token } = await agent.idToken()
+ */
+export async function connectAgent(options: ConnectAgentOptions): Promise<AgentClient> {
+  const timeoutMs = checkOptions(options)
+  const hello = { client: options.client, server: options.server }
+  let current: AgentConnection | undefined
+  let connecting: Promise<AgentConnection> | undefined
+
+  const connection = (): Promise<AgentConnection> => {
+    if (current !== undefined && !current.closed) return Promise.resolve(current)
+    connecting ??= openAgentConnection(options.socketPath, hello, timeoutMs)
+      .then((opened) => (current = opened))
+      .finally(() => (connecting = undefined))
+    return connecting
+  }
+  const call = <M extends AgentMethod>(method: M, params: AgentParams<M>): Promise<AgentResult<M>> =>
+    withTimeout(timeoutMs, method, async (signal) => (await connection()).request(method, params, signal) as Promise<AgentResult<M>>)
+
+  await withTimeout(timeoutMs, 'hello', connection)
+  const ack = (): void => undefined
+  return {
+    get agent() {
+      const result = (current as AgentConnection).hello
+      return { version: result.agent.version, protocol: result.protocol }
+    },
+    sessionStatus: () => call('session.status', {}),
+    reloadSession: () => call('session.reload', {}),
+    idToken: () => call('identity.token', {}),
+    upstreamToken: (resource) => call('upstream.token', { resource }),
+    consumeRate: async (key, spec, cost) => {
+      const result = await call('limits.consumeRate', { key, spec, cost })
+      return { ...result, retryAfterMs: result.retryAfterMs ?? Number.POSITIVE_INFINITY }
+    },
+    refundRate: (key, spec, cost) => call('limits.refundRate', { key, spec, cost }).then(ack),
+    chargeBudget: (key, limit, periodKey, cost) => call('limits.chargeBudget', { key, limit, periodKey, cost }),
+    refundBudget: (key, periodKey, cost) => call('limits.refundBudget', { key, periodKey, cost }).then(ack),
+    appendAudit: (record) => call('audit.append', { record }).then(ack),
+    policySnapshot: async () => (await call('policy.snapshot', {})).snapshot,
+    close: () => current?.close(),
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * desktop/src/agent/protocol/schemas.ts — zod schemas of the values the agent protocol carries (session,
+ * tokens, limits, audit records). Method params and results are assembled from them in methods.ts.
+ */
+import { CONTENT_ACTIONS, ENTITY_TYPES, type AuditRecord, type ErrorCode, type StageName } from '@mcp-warden/core'
+import { z } from 'zod'
+
+const ERROR_CODE = /^ERR_[A-Z_]{1,60}$/
+const STAGES = ['framing', 'identity', 'policy', 'content-safety', 'limits', 'proxy'] as const satisfies readonly StageName[]
+
+/** A WardenError code as it travels: checked by shape, so an older peer still carries a code it does not know. */
+export const errorCodeSchema = z.custom<ErrorCode>((value) => typeof value === 'string' && ERROR_CODE.test(value), {
+  message: 'expected an ERR_* code',
+})
+
+const text = z.string().max(4096)
+const key = z.string().min(1).max(1024)
+const cost = z.number().finite().nonnegative()
+
+// Results are plain (stripping) objects: only the fields named here travel, so a session that returns more (a
+// refresh token, raw claims) leaks nothing, and a newer agent's extra fields do not break an older client.
+// Params are strict: what a client sends that the agent does not know is refused.
+export const sessionStatusSchema = z.discriminatedUnion('state', [
+  z.object({
+    state: z.literal('signed-in'),
+    user: z.object({
+      issuer: text,
+      subject: text,
+      email: text.optional(),
+      name: text.optional(),
+    }),
+    idTokenExpiresAt: z.number().finite(),
+    refreshable: z.boolean(),
+  }),
+  z.object({ state: z.literal('signed-out'), reason: z.enum(['never', 'logged-out', 'refresh-rejected']) }),
+  z.object({ state: z.literal('keychain-unavailable'), keychain: z.enum(['locked', 'unavailable']) }),
+])
+
+export const issuedTokenSchema = z.object({ token: z.string().min(1).max(65536), expiresAt: z.number().finite() })
+
+export const rateWindowSchema = z.strictObject({
+  capacity: z.number().finite().min(1),
+  windowSeconds: z.number().finite().positive(),
+})
+
+/** `retryAfterMs` may be `Infinity`, which JSON cannot hold: it travels as `null`. */
+export const rateResultSchema = z.object({
+  allowed: z.boolean(),
+  remaining: z.number().finite(),
+  retryAfterMs: z.number().finite().nonnegative().nullable(),
+})
+
+export const budgetResultSchema = z.object({
+  allowed: z.boolean(),
+  used: z.number().finite(),
+  remaining: z.number().finite(),
+  periodKey: key,
+})
+
+export const limitSchemas = { key, cost, rateWindowSchema }
+
+// Audit fields come from what MCP peers sent (method names, resource URIs, JSON pointers): generous bounds, so a
+// long but legitimate value is not refused (which would deny the call: audit fails closed); the frame limit bounds
+// the whole record.
+const peerText = z.string().max(65536)
+const auditIdentitySchema = z.strictObject({ issuer: text, subject: text, email: text.optional() })
+
+export const auditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
+  id: z.string().min(1).max(256),
+  time: z.string().max(64),
+  kind: z.enum(['decision', 'result']),
+  direction: z.enum(['to-server', 'to-client']),
+  server: text,
+  sessionId: text,
+  method: peerText,
+  target: peerText.optional(),
+  requestId: z.union([peerText, z.number().finite()]).optional(),
+  identity: auditIdentitySchema.nullable(),
+  decision: z.enum(['allow', 'deny']),
+  code: errorCodeSchema.optional(),
+  stage: z.enum(STAGES).optional(),
+  reasons: z.array(peerText).max(1000),
+  policyRevision: text.optional(),
+  findings: z.array(z.strictObject({ type: z.enum(ENTITY_TYPES), path: peerText, action: z.enum(CONTENT_ACTIONS) })).max(10000),
+  modifications: z.array(peerText).max(10000),
+  outcome: z.enum(['forwarded', 'denied', 'dropped', 'ok', 'error', 'tool-error']),
+  latencyMs: z.number().finite(),
+})

@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AgentSession } from '../agent/session/agent-session.js'
+import { connectAgent } from '../agent/client/agent-client.js'
+import { AGENT_HELP, agentCommand, defaultAuditFile } from './agent-command.js'
+import type { CliIo } from './io.js'
+import { main } from './main.js'
+
+const status = { state: 'signed-out', reason: 'never' } as const
+const session: AgentSession = {
+  status: async () => status,
+  reload: async () => status,
+  idToken: async () => ({ token: 'id-1', expiresAt: 2e9 }),
+  upstreamToken: async () => ({ token: 'up', expiresAt: 2e9 }),
+}
+
+interface TestIo extends CliIo {
+  stdoutText(): string
+  /** Resolves when stderr has shown `text`. */
+  logged(text: string): Promise<void>
+}
+
+function testIo(stopSignal?: AbortSignal): TestIo {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  return {
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    env: {},
+    cwd: process.cwd(),
+    stopSignal,
+    stdoutText: () => out,
+    logged: (text) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (!err.includes(text)) return
+          stderr.off('data', check)
+          resolve()
+        }
+        stderr.on('data', check)
+        check()
+      }),
+  }
+}
+
+let dir: string
+let socketPath: string
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'warden-agent-cli-'))
+  socketPath = join(dir, 'run', 'agent.sock')
+})
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('mcp-warden agent', () => {
+  it('prints its help', async () => {
+    const io = testIo()
+    expect(await main(['agent', '--help'], io)).toBe(0)
+    expect(io.stdoutText()).toBe(AGENT_HELP)
+  })
+
+  it('refuses an unknown option with exit code 2', async () => {
+    expect(await main(['agent', '--sockets', socketPath], testIo())).toBe(2)
+  })
+
+  it('says plainly that it has no session when none is plugged in', async () => {
+    const io = testIo()
+    expect(await main(['agent', '--socket', socketPath], io)).toBe(2)
+    await io.logged('has no sign-in session for the agent yet')
+    expect(existsSync(socketPath)).toBe(false)
+  })
+
+  it('serves until stopped, exits 0 and removes its socket; a second one exits 0 at once', async () => {
+    const stop = new AbortController()
+    const io = testIo(stop.signal)
+    const args = ['--socket', socketPath, '--audit-file', join(dir, 'audit.jsonl')]
+    const running = agentCommand(args, io, { createSession: async () => session })
+    await io.logged(`listening on ${socketPath}`)
+
+    const second = testIo()
+    expect(await agentCommand(args, second, { createSession: async () => session })).toBe(0)
+    await second.logged('already running')
+
+    const client = await connectAgent({ socketPath, client: { name: 't', version: '1' }, server: { name: 's' } })
+    expect(await client.sessionStatus()).toEqual(status)
+    client.close()
+    stop.abort()
+    expect(await running).toBe(0)
+    expect(existsSync(socketPath)).toBe(false)
+  })
+})
+
+describe('defaultAuditFile', () => {
+  it.each([
+    ['linux', {}, '/home/a/.local/state/mcp-warden/audit.jsonl'],
+    ['linux', { XDG_STATE_HOME: '/state' }, '/state/mcp-warden/audit.jsonl'],
+    ['darwin', {}, '/home/a/Library/Application Support/MCP Warden/audit.jsonl'],
+  ] as const)('on %s with %o', (platform, env, expected) => {
+    expect(defaultAuditFile(env, platform, '/home/a')).toBe(expected)
+  })
+})
