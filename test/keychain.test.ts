@@ -17,6 +17,7 @@ const skip = missing.length > 0 && !required
 const title = skip
   ? `keychain (SKIPPED: needs ${missing.join(', ')}; install gnome-keyring dbus libglib2.0-bin, or set MCP_WARDEN_REQUIRE_KEYCHAIN=1 to fail instead)`
   : 'keychain'
+if (skip) console.warn(title)
 
 describe.skipIf(skip)(title, () => {
   let bus: PrivateBus

@@ -68,7 +68,7 @@ describe('createKeytarSecretStore (keytar faked)', () => {
   it('reports no Secret Service as unavailable with the reason', async () => {
     const secrets = linuxStore({ locked: false, entries: new Map() }, true)
     expect(await secrets.state()).toBe('unavailable')
-    await expect(secrets.get('a')).rejects.toThrow(/no Secret Service runs\. MCP Warden keeps your sign-in in the OS keychain/)
+    await expect(secrets.get('a')).rejects.toThrow(/no Secret Service runs\. MCP Warden keeps your sign-in in the OS keychain: run it inside a desktop session/)
   })
 
   it('on macOS, takes a refused keychain for a locked one (no D-Bus to ask)', async () => {
@@ -80,5 +80,8 @@ describe('createKeytarSecretStore (keytar faked)', () => {
     const secrets = createKeytarSecretStore({ service: 'test', platform: 'darwin', loadKeytar: async () => refusing })
     expect(await secrets.state()).toBe('locked')
     await expect(secrets.set('a', 'x')).rejects.toMatchObject({ code: 'ERR_KEYCHAIN_UNAVAILABLE', details: { state: 'locked' } })
+    await expect(secrets.get('a')).rejects.toThrow(
+      'The keychain cannot be used: macOS refused access to the login keychain. Unlock your login keychain (in Keychain Access, or allow MCP Warden when macOS asks), then try again.',
+    )
   })
 })

@@ -37,15 +37,21 @@ const SENTINEL_VALUE = 'mcp-warden keychain sentinel v1'
 
 type Diagnosis = { readonly state: KeychainState; readonly reason: string }
 
-const WHAT_TO_DO: Record<Exclude<KeychainState, 'available'>, string> = {
-  locked: 'Unlock your keychain (sign in to your desktop session, or unlock the "login" keyring in your passwords app), then try again.',
-  unavailable:
-    'MCP Warden keeps your sign-in in the OS keychain. On Linux, run it inside a desktop session with a Secret Service (gnome-keyring, KWallet or KeePassXC) and libsecret installed, then try again.',
+/** What the person can do, per state and OS. */
+function whatToDo(state: Exclude<KeychainState, 'available'>, platform: NodeJS.Platform): string {
+  if (state === 'locked') {
+    return platform === 'darwin'
+      ? 'Unlock your login keychain (in Keychain Access, or allow MCP Warden when macOS asks), then try again.'
+      : 'Unlock your keychain (sign in to your desktop session, or unlock the "login" keyring in your passwords app), then try again.'
+  }
+  return platform === 'linux'
+    ? 'MCP Warden keeps your sign-in in the OS keychain: run it inside a desktop session with a Secret Service (gnome-keyring, KWallet or KeePassXC) and libsecret installed, then try again.'
+    : 'MCP Warden keeps your sign-in in the OS keychain: sign in to your desktop session as yourself, then try again.'
 }
 
-function keychainError(diagnosis: Diagnosis, cause?: unknown): WardenError {
+function keychainError(diagnosis: Diagnosis, platform: NodeJS.Platform, cause?: unknown): WardenError {
   const state = diagnosis.state === 'available' ? 'unavailable' : diagnosis.state
-  return new WardenError('ERR_KEYCHAIN_UNAVAILABLE', `The keychain cannot be used: ${diagnosis.reason}. ${WHAT_TO_DO[state]}`, {
+  return new WardenError('ERR_KEYCHAIN_UNAVAILABLE', `The keychain cannot be used: ${diagnosis.reason}. ${whatToDo(state, platform)}`, {
     details: { state },
     cause,
   })
@@ -101,7 +107,7 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
       return await loaded
     } catch (cause) {
       loaded = undefined
-      throw keychainError(loadFailure(cause), cause)
+      throw keychainError(loadFailure(cause), platform, cause)
     }
   }
 
@@ -136,13 +142,13 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
   /** keytar answered `null` or `false`, which a locked keychain also does: throw unless the keychain is usable. */
   async function ensureAvailable(): Promise<void> {
     const diagnosis = await diagnose()
-    if (diagnosis.state !== 'available') throw keychainError(diagnosis)
+    if (diagnosis.state !== 'available') throw keychainError(diagnosis, platform)
   }
 
   /** keytar threw: say why in our terms. */
   async function fail(cause: unknown): Promise<never> {
     const diagnosis = await diagnose()
-    throw keychainError(diagnosis.state === 'available' ? diagnoseError(platform, cause) : diagnosis, cause)
+    throw keychainError(diagnosis.state === 'available' ? diagnoseError(platform, cause) : diagnosis, platform, cause)
   }
 
   return {
