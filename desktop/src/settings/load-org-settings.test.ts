@@ -152,8 +152,8 @@ agent: { socketDir: /home/me/.mcp-warden }
   it.each([
     ['malformed administrator YAML', 'admin', 'identity: [\n', /^The settings file .*\/etc\/settings.yaml is not valid YAML: /],
     ['an unknown administrator key', 'admin', `${ADMIN}polcy: {}\n`, /^The settings file .*\/etc\/settings.yaml has errors: \(top level\): Unrecognized key: "polcy"$/],
-    ['an unknown user key', 'user', 'identity: { tennant: x }\n', /^The settings file .*\/home\/settings.yaml has errors: identity: Unrecognized key: "tennant"$/],
-    ['malformed user YAML', 'user', 'policy: {\n', /^The settings file .*\/home\/settings.yaml is not valid YAML: /],
+    ['an unknown user key', 'user', 'identity: { tennant: x }\n', /^The user settings file .*\/home\/settings.yaml has errors: identity: Unrecognized key: "tennant"$/],
+    ['malformed user YAML', 'user', 'policy: {\n', /^The user settings file .*\/home\/settings.yaml is not valid YAML: /],
     ['a bad user value', 'user', 'policy: { maxStalenessSeconds: soon }\n', /home\/settings.yaml has errors: policy.maxStalenessSeconds: /],
   ])('refuses %s with its location', async (_name, which, text, expected) => {
     await writeFile(adminYaml, which === 'admin' ? text : ADMIN)

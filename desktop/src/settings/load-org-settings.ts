@@ -54,7 +54,7 @@ export async function loadOrgSettings(options: LoadOrgSettingsOptions): Promise<
       : await readAdminSettings({ platform: options.platform ?? process.platform, adminPaths: options.adminPaths, run: options.runCommand })
 
   const userPath = options.userPath ?? defaultUserSettingsPath(options.env)
-  const user = await readSettingsFiles([userPath], 'settings file')
+  const user = await readSettingsFiles([userPath], 'user settings file')
 
   if (admin === undefined) {
     if (user === undefined) {
