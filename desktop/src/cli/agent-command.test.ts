@@ -23,7 +23,7 @@ interface TestIo extends CliIo {
   logged(text: string): Promise<void>
 }
 
-function testIo(stopSignal?: AbortSignal): TestIo {
+function testIo(stopSignal?: AbortSignal, env: NodeJS.ProcessEnv = {}): TestIo {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
@@ -34,7 +34,7 @@ function testIo(stopSignal?: AbortSignal): TestIo {
     stdin: new PassThrough(),
     stdout,
     stderr,
-    env: {},
+    env,
     cwd: process.cwd(),
     stopSignal,
     stdoutText: () => out,
@@ -72,10 +72,10 @@ describe('mcp-warden agent', () => {
     expect(await main(['agent', '--sockets', socketPath], testIo())).toBe(2)
   })
 
-  it('says plainly that it has no session when none is plugged in', async () => {
-    const io = testIo()
+  it('says which settings are missing when it has no identity provider to sign in with', async () => {
+    const io = testIo(undefined, { MCP_WARDEN_DEV_SETTINGS: join(dir, 'missing-settings.yaml') })
     expect(await main(['agent', '--socket', socketPath], io)).toBe(2)
-    await io.logged('has no sign-in session for the agent yet')
+    await io.logged('MCP_WARDEN_DEV_SETTINGS names')
     expect(existsSync(socketPath)).toBe(false)
   })
 

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
 import { agentSocketPath } from '../agent/protocol/socket-path.js'
 import { isAgentAlreadyRunning } from '../agent/server/agent-lock.js'
+import { openSession } from '../agent/open-session.js'
 import { runAgent } from '../agent/run-agent.js'
 import type { AgentSession } from '../agent/session/agent-session.js'
 import type { CliIo } from './io.js'
@@ -80,9 +81,8 @@ export function defaultAuditFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platfo
   return join(state !== undefined && state.startsWith('/') ? state : join(home, '.local', 'state'), 'mcp-warden', 'audit.jsonl')
 }
 
-/** Until the OIDC session is wired into the CLI, the verb cannot build one by itself. */
-const noSession: AgentSessionFactory = () =>
-  Promise.reject(new WardenError('ERR_CONFIG_INVALID', 'This build of mcp-warden has no sign-in session for the agent yet. Start the agent from the MCP Warden app.'))
+/** The product's session: the settings in force, the OS keychain and the organisation's IdP. */
+const productSession: AgentSessionFactory = async (io) => (await openSession(io.env)).session
 
 /**
  * Runs the agent until `io.stopSignal`; exits 0 at once if another agent of this user is running.
@@ -98,7 +98,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
   }
   const log = createLogger(io.stderr, 'agent', parsed.logLevel)
   const socketPath = parsed.socket ?? agentSocketPath(io.env, process.platform)
-  const session = await (options.createSession ?? noSession)(io)
+  const session = await (options.createSession ?? productSession)(io)
   const signal = io.stopSignal ?? new AbortController().signal
   try {
     const agent = await runAgent({

@@ -12,6 +12,9 @@ Governance for Model Context Protocol tool calls: identity, policy, content safe
 
 Commands:
   proxy     run an MCP server behind MCP Warden (what your MCP client launches)
+  login     sign in with your organisation's identity provider (--device or --browser)
+  logout    sign out: revoke the session at the identity provider and clear the keychain
+  status    who is signed in, until when; the agent, the settings and the policy in force
   agent     run this user's MCP Warden agent (session, limits, audit) without the app
   scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
   demo      see every concern at work against a local identity provider and a sample server
@@ -32,6 +35,18 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   proxy: {
     run: async (argv, io) => (await import('./proxy-command.js')).proxyCommand(argv, io),
     help: async () => (await import('./proxy-command.js')).PROXY_HELP,
+  },
+  login: {
+    run: async (argv, io) => (await import('./login-command.js')).loginCommand(argv, io),
+    help: async () => (await import('./login-command.js')).LOGIN_HELP,
+  },
+  logout: {
+    run: async (argv, io) => (await import('./logout-command.js')).logoutCommand(argv, io),
+    help: async () => (await import('./logout-command.js')).LOGOUT_HELP,
+  },
+  status: {
+    run: async (argv, io) => (await import('./status-command.js')).statusCommand(argv, io),
+    help: async () => (await import('./status-command.js')).STATUS_HELP,
   },
   agent: {
     run: async (argv, io) => (await import('./agent-command.js')).agentCommand(argv, io),
