@@ -10,21 +10,15 @@
 import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  createFileAuditSink,
-  createMemoryLimitStore,
-  createStandardPipeline,
-  createTokenVerifier,
-  EXIT_CODE,
-  WardenError,
-  type ExitCode,
-} from '@mcp-warden/core'
+import { createStandardPipeline, EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
 import { createBridge, NdjsonStreamTransport, type BridgeOptions } from '@mcp-warden/sdk'
 import { loadProxyConfig } from '../config/proxy-config.js'
+import { agentSources, headlessSources } from '../proxy/governance-sources.js'
 import { loadPolicyFile } from '../proxy/policy-file.js'
 import type { CliIo } from './io.js'
 import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './logger.js'
-import { commandUpstream, envUpstreamToken, urlUpstream, type Framing, type OpenUpstream, type Upstream } from './proxy-upstream.js'
+import { VERSION } from './main.js'
+import { commandUpstream, urlUpstream, type Framing, type OpenUpstream, type Upstream } from './proxy-upstream.js'
 
 export const PROXY_HELP = `Usage: mcp-warden proxy [options] -- COMMAND [ARGS...]
        mcp-warden proxy [options] --url URL
@@ -43,9 +37,11 @@ Options:
   --log-level LEVEL error | warn | info | debug (stderr only). Default: info
   -h, --help        show this help
 
-The identity token is read from the variable named in the configuration (default MCP_WARDEN_TOKEN); with
---url, the server's access token from identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN).
-Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
+With \`agent: {}\` in the configuration, identity, usage limits and audit come from your MCP Warden agent
+(started if none runs; sign in with \`mcp-warden login\`), and a --url server gets an access token issued
+for it by your identity provider. Headless, without an agent, the identity token is read from the
+variable named in the configuration (default MCP_WARDEN_TOKEN), and a --url server's token from
+identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN). Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
 verified identity on every request under params._meta["dev.mcpwarden/identity"].
 
 Examples (claude_desktop_config.json):
@@ -144,22 +140,18 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   const log = createLogger(io.stderr, 'proxy', parsed.logLevel)
   const config = await loadProxyConfig({ flag: parsed.config, env: io.env, cwd: io.cwd })
   const policy = await loadPolicyFile(config.policy.file)
-  const audit = createFileAuditSink(config.audit.file)
-  const token = io.env[config.identity.tokenEnv]
-  if (token === undefined || token === '') {
-    log.warn(`${config.identity.tokenEnv} is not set: every call will be refused until you sign in (mcp-warden login).`)
-  }
+  const upstreamUrl = parsed.upstream.kind === 'url' ? parsed.upstream.url.href : undefined
+  const sources =
+    config.mode === 'agent'
+      ? await agentSources({ config, env: io.env, log, server: { name: parsed.name, upstreamUrl }, version: VERSION })
+      : headlessSources(config, io.env, log)
   const isStdio = parsed.upstream.kind === 'command'
   const pipeline = createStandardPipeline({
-    resolveToken: () => token,
-    verifier: createTokenVerifier({
-      issuer: config.identity.issuer,
-      audience: config.identity.audience,
-      clockToleranceSeconds: config.identity.clockToleranceSeconds,
-    }),
+    resolveToken: sources.resolveToken,
+    verifier: sources.verifier,
     policy,
-    limitStore: createMemoryLimitStore(),
-    audit,
+    limitStore: sources.limitStore,
+    audit: sources.audit,
     // A stdio server learns who calls only from the message; an HTTP server from its own bearer token.
     attachIdentity: isStdio,
     // Stage failures and audit write failures: the call was refused, so say why where support will look.
@@ -169,16 +161,18 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   let openUpstream: OpenUpstream
   if (parsed.upstream.kind === 'command') openUpstream = commandUpstream(parsed.upstream, io)
   else {
-    // The one place the upstream token comes from; the agent's upstream token call replaces it.
-    const getToken = envUpstreamToken(io.env, config.identity.upstreamTokenEnv)
     try {
-      openUpstream = urlUpstream(parsed.upstream.url, getToken, log)
+      openUpstream = urlUpstream(parsed.upstream.url, sources.upstreamToken, log)
     } catch (error) {
       if (!(error instanceof TypeError)) throw error
       throw usage(`--url ${error.message.replace(/^"url" /, '')}.`)
     }
   }
-  return runBridge({ io, log, governance: { pipeline, session }, framing: config.framing, openUpstream })
+  try {
+    return await runBridge({ io, log, governance: { pipeline, session }, framing: config.framing, openUpstream })
+  } finally {
+    sources.close()
+  }
 }
 
 interface BridgeRun {

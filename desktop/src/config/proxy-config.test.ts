@@ -19,6 +19,7 @@ function problem(text: string, path = '/etc/mcp-warden/proxy.yaml'): { code: str
 describe('parseProxyConfig', () => {
   it('resolves relative paths against the file and ~ against the home directory, with defaults', () => {
     const config = parseProxyConfig(VALID, '/etc/mcp-warden/proxy.yaml')
+    if (config.mode !== 'headless') throw new Error('expected the headless mode')
     expect(config.policy.file).toBe('/etc/mcp-warden/policy.yaml')
     expect(config.audit.file).toBe(`${homedir()}/warden/audit.jsonl`)
     expect(config.identity.tokenEnv).toBe('MCP_WARDEN_TOKEN')
@@ -31,11 +32,24 @@ describe('parseProxyConfig', () => {
     [VALID + 'polcy: {}\n', '(top level): Unrecognized key: "polcy"'],
     [VALID.replace('https://login.example.com', 'ftp://x'), 'identity.issuer'],
     [VALID + 'framing: { maxMessageBytes: 10 }\n', 'framing.maxMessageBytes'],
+    [VALID + 'agent: {}\n', 'identity: comes from the agent when `agent` is set: remove it'],
+    ['policy: { file: ./policy.yaml }\n', 'identity: is required without `agent` (or add `agent: {}` to use the signed-in agent)'],
   ])('refuses a configuration with a located problem (%#)', (text, expected) => {
     const error = problem(text)
     expect(error.code).toBe('ERR_CONFIG_INVALID')
     expect(error.message).toContain('The configuration file /etc/mcp-warden/proxy.yaml has errors: ')
     expect(error.message).toContain(expected)
+  })
+
+  it('takes identity, limits and audit from the agent when `agent` is set', () => {
+    const config = parseProxyConfig('agent: { socket: ./run/agent.sock }\npolicy: { file: ./policy.yaml }\n', '/etc/mcp-warden/proxy.yaml')
+    expect(config).toEqual({
+      mode: 'agent',
+      agent: { socket: '/etc/mcp-warden/run/agent.sock' },
+      policy: { file: '/etc/mcp-warden/policy.yaml' },
+      framing: undefined,
+      path: '/etc/mcp-warden/proxy.yaml',
+    })
   })
 
   it('reports YAML syntax errors and duplicate keys as such', () => {

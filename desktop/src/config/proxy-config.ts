@@ -1,6 +1,13 @@
 /**
  * desktop/src/config/proxy-config.ts — the proxy's configuration file (YAML or JSON), checked once at start.
  *
+ * With the per-user agent (the product): identity, limits and audit come from the agent, the IdP from the
+ * organisation's settings (docs/settings.md).
+ * ```yaml
+ * agent: {}                                  # optional `socket: PATH`; default: the platform's place
+ * policy: { file: ./policy.yaml }
+ * ```
+ * Headless, without an agent (CI, servers): the token comes from the environment.
  * ```yaml
  * identity:
  *   issuer: https://login.example.com        # exact issuer of the OIDC provider
@@ -22,8 +29,7 @@ import { z } from 'zod'
 /** Warden's variables are never passed to the MCP server; the token variable must be one of them. */
 const WARDEN_VARIABLE = /^MCP_WARDEN_[A-Z0-9_]+$/
 
-const configSchema = z.strictObject({
-  identity: z.strictObject({
+const identitySchema = z.strictObject({
     issuer: z.url({ protocol: /^https?$/ }),
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     tokenEnv: z
@@ -35,9 +41,13 @@ const configSchema = z.strictObject({
       .regex(WARDEN_VARIABLE, 'must start with MCP_WARDEN_ so that it is never passed to an MCP server')
       .default('MCP_WARDEN_UPSTREAM_TOKEN'),
     clockToleranceSeconds: z.number().int().min(0).max(300).optional(),
-  }),
+})
+
+const configSchema = z.strictObject({
+  agent: z.strictObject({ socket: z.string().min(1).optional() }).optional(),
+  identity: identitySchema.optional(),
   policy: z.strictObject({ file: z.string().min(1) }),
-  audit: z.strictObject({ file: z.string().min(1) }),
+  audit: z.strictObject({ file: z.string().min(1) }).optional(),
   limits: z.strictObject({ store: z.literal('memory') }).optional(),
   framing: z
     .strictObject({
@@ -45,9 +55,40 @@ const configSchema = z.strictObject({
       maxDepth: z.number().int().min(8).max(10_000).optional(),
     })
     .optional(),
+}).superRefine((config, ctx) => {
+  if (config.agent !== undefined) {
+    for (const key of ['identity', 'audit', 'limits'] as const) {
+      if (config[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'comes from the agent when `agent` is set: remove it' })
+    }
+    return
+  }
+  for (const key of ['identity', 'audit'] as const) {
+    if (config[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required without `agent` (or add `agent: {}` to use the signed-in agent)' })
+  }
 })
 
-export type ProxyConfig = z.infer<typeof configSchema> & { readonly path: string }
+type Framing = z.infer<typeof configSchema>['framing']
+
+/** Identity, limits and audit from the user's agent. */
+export interface AgentProxyConfig {
+  readonly mode: 'agent'
+  readonly agent: { readonly socket?: string | undefined }
+  readonly policy: { readonly file: string }
+  readonly framing: Framing
+  readonly path: string
+}
+
+/** Without an agent: the token from the environment, limits in memory, a local audit file. */
+export interface HeadlessProxyConfig {
+  readonly mode: 'headless'
+  readonly identity: z.infer<typeof identitySchema>
+  readonly policy: { readonly file: string }
+  readonly audit: { readonly file: string }
+  readonly framing: Framing
+  readonly path: string
+}
+
+export type ProxyConfig = AgentProxyConfig | HeadlessProxyConfig
 
 function expandPath(file: string, base: string): string {
   if (file === '~' || file.startsWith('~/')) return resolve(homedir(), file.slice(2))
@@ -71,13 +112,13 @@ export function parseProxyConfig(text: string, path: string): ProxyConfig {
     throw new WardenError('ERR_CONFIG_INVALID', `The configuration file ${path} has errors: ${describeIssues(parsed.error)}`)
   }
   const base = dirname(path)
-  const config = parsed.data
-  return {
-    ...config,
-    policy: { file: expandPath(config.policy.file, base) },
-    audit: { file: expandPath(config.audit.file, base) },
-    path,
+  const { agent, identity, audit, framing } = parsed.data
+  const policy = { file: expandPath(parsed.data.policy.file, base) }
+  if (agent !== undefined) {
+    return { mode: 'agent', agent: agent.socket === undefined ? {} : { socket: expandPath(agent.socket, base) }, policy, framing, path }
   }
+  // Both are present: the schema requires them without `agent`.
+  return { mode: 'headless', identity: identity!, policy, audit: { file: expandPath(audit!.file, base) }, framing, path }
 }
 
 /**

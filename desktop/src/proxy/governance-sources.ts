@@ -1,0 +1,94 @@
+/**
+ * desktop/src/proxy/governance-sources.ts — where a proxy gets what must be one per user: the identity token, the
+ * limit ledger, the audit log and the upstream's access token. Either from the user's agent (the product), or, for
+ * headless use without an agent, from the environment and local files.
+ */
+import { fileURLToPath } from 'node:url'
+import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type AuditSink, type LimitStore, type StandardPipelineOptions } from '@mcp-warden/core'
+import type { UpstreamTokenSource } from '@mcp-warden/sdk'
+import { createRemoteAuditSink, createRemoteLimitStore, spawnDetachedAgent } from '../agent/client/index.js'
+import { agentSocketPath } from '../agent/protocol/socket-path.js'
+import { envUpstreamToken } from '../cli/proxy-upstream.js'
+import type { Logger } from '../cli/logger.js'
+import { describeSettings } from '../cli/settings-notes.js'
+import type { AgentProxyConfig, HeadlessProxyConfig } from '../config/proxy-config.js'
+import { loadOrgSettings } from '../settings/load-org-settings.js'
+import { createAgentLink } from './agent-link.js'
+
+export interface GovernanceSources {
+  readonly resolveToken: StandardPipelineOptions['resolveToken']
+  readonly verifier: StandardPipelineOptions['verifier']
+  readonly limitStore: LimitStore
+  readonly audit: AuditSink
+  readonly upstreamToken: UpstreamTokenSource
+  close(): void
+}
+
+/** Headless: the ID token from a variable, limits in this process, the audit log in a file of its own. */
+export function headlessSources(config: HeadlessProxyConfig, env: NodeJS.ProcessEnv, log: Logger): GovernanceSources {
+  const token = env[config.identity.tokenEnv]
+  if (token === undefined || token === '') {
+    log.warn(`${config.identity.tokenEnv} is not set: every call will be refused until you sign in (mcp-warden login).`)
+  }
+  return {
+    resolveToken: () => token,
+    verifier: createTokenVerifier({
+      issuer: config.identity.issuer,
+      audience: config.identity.audience,
+      clockToleranceSeconds: config.identity.clockToleranceSeconds,
+    }),
+    limitStore: createMemoryLimitStore(),
+    audit: createFileAuditSink(config.audit.file),
+    upstreamToken: envUpstreamToken(env, config.identity.upstreamTokenEnv),
+    close: () => undefined,
+  }
+}
+
+/** What the agent needs of the environment it is started with; the host's variables for the server stay out. */
+const AGENT_VARIABLES = /^(HOME|USER|LOGNAME|PATH|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_[A-Z_]+|DBUS_SESSION_BUS_ADDRESS|DISPLAY|WAYLAND_DISPLAY|MCP_WARDEN_[A-Z0-9_]+|ELECTRON_RUN_AS_NODE|NODE_EXTRA_CA_CERTS|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|APPDATA|LOCALAPPDATA|USERPROFILE|USERNAME|SystemRoot|SYSTEMROOT|ComSpec)$/
+
+function agentEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => AGENT_VARIABLES.test(name)))
+}
+
+/** This CLI's launcher, to start `mcp-warden agent` with the same Node (or Electron's, with ELECTRON_RUN_AS_NODE). */
+function launcherPath(): string {
+  return fileURLToPath(new URL('../../bin/mcp-warden.js', import.meta.url))
+}
+
+export interface AgentSourcesOptions {
+  readonly config: AgentProxyConfig
+  readonly env: NodeJS.ProcessEnv
+  readonly log: Logger
+  readonly server: { readonly name: string; readonly upstreamUrl?: string | undefined }
+  readonly version: string
+}
+
+/**
+ * The agent's: its session's ID token (verified here against the organisation's IdP), its limit ledger and audit
+ * log shared by every proxy of the user, and an access token bound to this proxy's HTTP upstream only.
+ *
+ * @example
+ * const sources = await agentSources({ config, env: io.env, log, server: { name: 'files' }, version: VERSION })
+ */
+export async function agentSources(options: AgentSourcesOptions): Promise<GovernanceSources> {
+  const loaded = await loadOrgSettings({ env: options.env })
+  for (const note of describeSettings(loaded)) options.log.warn(note)
+  const { identity } = loaded.settings
+  const link = createAgentLink({
+    socketPath: options.config.agent.socket ?? agentSocketPath(options.env, process.platform),
+    client: { name: 'mcp-warden proxy', version: options.version },
+    server: options.server,
+    spawnAgent: () => spawnDetachedAgent(process.execPath, [launcherPath(), 'agent'], agentEnvironment(options.env)),
+  })
+  const agent = link.client
+  return {
+    resolveToken: async () => (await agent.idToken()).token,
+    // The agent's session hands out the ID token of our own client: issuer and audience come from the settings.
+    verifier: createTokenVerifier({ issuer: identity.issuer, audience: identity.clientId }),
+    limitStore: createRemoteLimitStore(agent),
+    audit: createRemoteAuditSink(agent),
+    upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
+    close: () => link.close(),
+  }
+}
