@@ -3,21 +3,18 @@
  * MCP server in its own process, which accepts only an access token from the development IdP whose audience is
  * its own URL (RFC 8707), checked with jose against the IdP's JWKS.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy, writeProxySetup, type ProxySetup } from './helpers/governed.js'
 import { signInAs, startDevIdp, type DevIdp } from './helpers/idp.js'
 
-const SERVER = fileURLToPath(new URL('./fixtures/bearer-http-server.mjs', import.meta.url))
 const POLICY = testPolicy(`rules:
   - id: engineering-crm
     effect: allow
@@ -25,14 +22,6 @@ const POLICY = testPolicy(`rules:
     servers: [crm]
     tools: [echo, ask]
 `)
-
-interface HttpServer {
-  readonly url: string
-  readonly child: ChildProcess
-  /** What the server recorded: accepted calls (`tool`) and refused HTTP requests (`refused`). */
-  entries(): Promise<Record<string, unknown>[]>
-  stop(): Promise<void>
-}
 
 interface ToolResult {
   content: { type: string; text?: string }[]
@@ -42,33 +31,13 @@ interface ToolResult {
 
 let dir: string
 let idp: DevIdp
-let server: HttpServer
+let server: BearerServer
 let setup: ProxySetup
 let idToken: string
 let accessToken: string
 
-async function startServer(name: string): Promise<HttpServer> {
-  const log = join(dir, `${name}.jsonl`)
-  const child = spawn(process.execPath, [SERVER, idp.issuer, log], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const lines = createInterface({ input: child.stdout! })
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve)
-    child.once('exit', (code) => reject(new Error(`the test server exited with ${code}`)))
-  })
-  lines.close()
-  return {
-    url: (JSON.parse(first) as { url: string }).url,
-    child,
-    async entries() {
-      const text = await readFile(log, 'utf8').catch(() => '')
-      return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      await exited
-    },
-  }
+function startServer(name: string): Promise<BearerServer> {
+  return startBearerServer(idp.issuer, join(dir, `${name}.jsonl`))
 }
 
 /** The host: an SDK Client that launched `mcp-warden proxy --url`. Its stderr is kept to check nothing leaks. */

@@ -87,7 +87,7 @@ export async function loginCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT_CODE.OK
   }
   const { session, loaded } = await openSession(io.env)
-  for (const note of describeSettings(loaded)) io.stderr.write(`mcp-warden login: ${note}\n`)
+  for (const note of describeSettings(loaded)) io.stderr.write(`mcp-warden login: warning: ${note}\n`)
   const status = await signIn(session, method, io)
   if (status.state !== 'signed-in') {
     throw new WardenError('ERR_SIGNED_OUT', 'The sign-in did not complete. Run `mcp-warden login` again.')

@@ -84,7 +84,7 @@ function render(report: StatusReport): string {
     `Keychain:  ${report.keychain}`,
     `Agent:     ${agent}`,
     `Policy:    ${report.policy.central === null ? "each proxy's policy file (no central policy configured)" : `central policy at ${report.policy.central}`}`,
-    ...report.settings.notes.map((note) => `           ${note}`),
+    ...report.settings.notes.map((note) => `Warning:   ${note}`),
   ]
   return `${lines.join('\n')}\n`
 }

@@ -56,6 +56,8 @@ export interface DevIdp {
    * (`'deny'`), then follows the redirect and resolves with the page the client's redirect target answered.
    */
   authorize(authorizationUrl: string, decision: AuthorizationDecision): Promise<ClientPage>
+  /** Successful token requests so far, by grant type (`urn:ietf:params:oauth:grant-type:device_code`, `refresh_token`, …). */
+  grants(): Readonly<Record<string, number>>
 }
 
 function signingKeys(): object[] {
@@ -207,8 +209,14 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   provider.use(advertiseInterval(options.deviceFlowIntervalSeconds ?? 1))
   provider.use(pages.interactionRoutes(provider, accounts))
   server.on('request', provider.callback())
+  const grants: Record<string, number> = {}
+  provider.on('grant.success', (ctx) => {
+    const type = String(ctx.oidc.params?.['grant_type'] ?? 'unknown')
+    grants[type] = (grants[type] ?? 0) + 1
+  })
   return {
     issuer,
+    grants: () => ({ ...grants }),
     clientId: DEV_CLIENT_ID,
     approveDevice: (userCode, accountId) => approveDeviceOverHttp(issuer, userCode, accountId),
     authorize: (authorizationUrl, decision) => authorizeOverHttp(authorizationUrl, decision),

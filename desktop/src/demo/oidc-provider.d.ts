@@ -69,6 +69,8 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration: Readonly<Record<string, unknown>>)
     readonly issuer: string
     use(middleware: KoaMiddleware): this
+    /** oidc-provider is an EventEmitter (Koa's app); `grant.success` fires after each successful token request. */
+    on(event: 'grant.success', listener: (ctx: { oidc: { params?: Readonly<Record<string, unknown>> } }) => void): this
     callback(): (req: IncomingMessage, res: ServerResponse) => void
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
     interactionFinished(

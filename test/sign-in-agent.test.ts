@@ -1,0 +1,251 @@
+/**
+ * Sign-in and the agent, end to end with real parts: `mcp-warden login --device` against the development IdP
+ * (oidc-provider), the session in a real gnome-keyring on a private D-Bus bus, proxies that start and share one
+ * agent, published MCP servers over stdio and a Streamable HTTP server that checks its bearer token's audience.
+ *
+ * Needs dbus-daemon, gnome-keyring-daemon and gdbus (`.ci/with-keyring.sh` / CI): skipped with a message without
+ * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
+ */
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AuditRecord } from '../shared/src/index.js'
+import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
+import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
+import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
+import { testPolicy } from './helpers/governed.js'
+import { startDevIdp, type DevIdp } from './helpers/idp.js'
+import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+
+const missing = missingKeyringTools()
+const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
+const title = skip ? `sign-in and the agent (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'sign-in and the agent'
+if (skip) console.warn(title)
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const DENIAL = 'dev.mcpwarden/denial'
+const POLICY = testPolicy(`rules:
+  - id: engineers-echo
+    effect: allow
+    subjects: { groups: [engineering] }
+    servers: [everything, remote]
+    tools: [echo]
+`)
+
+interface ToolResult {
+  content: { type: string; text?: string }[]
+  isError?: boolean
+  _meta?: Record<string, { code?: string }>
+}
+
+let bus: PrivateBus
+let keyring: PrivateKeyring
+let idp: DevIdp
+let remote: BearerServer
+let dir: string
+let env: Record<string, string>
+
+const auditFile = (): string => join(dir, 'state', 'mcp-warden', 'audit.jsonl')
+const agentDir = (): string => join(env['XDG_RUNTIME_DIR']!, 'mcp-warden')
+
+/** The pid in the agent's lock file, or undefined when no agent holds it. */
+function agentPid(): number | undefined {
+  try {
+    return Number(readFileSync(join(agentDir(), 'agent.lock'), 'utf8').trim())
+  } catch {
+    return undefined
+  }
+}
+
+/** Processes running `mcp-warden agent` from this checkout (the agents these tests caused to start). */
+function agentProcesses(): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+      if (argv.includes(CLI) && argv.includes('agent')) pids.push(Number(entry))
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids
+}
+
+function stopAgent(signal: NodeJS.Signals): Promise<void> {
+  const pid = agentPid()
+  if (pid === undefined) return Promise.resolve()
+  process.kill(pid, signal)
+  // The agent's socket closes when it dies; wait for /proc to say so rather than for a fixed time.
+  return new Promise((resolve) => {
+    const check = (): void => (agentProcesses().includes(pid) ? void setTimeout(check, 20) : resolve())
+    check()
+  })
+}
+
+/** A host (the SDK's Client) that launched the proxy in front of server-everything, or of the HTTP server. */
+async function connectHost(upstream: 'stdio' | 'http'): Promise<Client> {
+  const target =
+    upstream === 'stdio'
+      ? ['--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio']
+      : ['--name', 'remote', '--url', remote.url]
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'warn', ...target],
+    env,
+    stderr: 'inherit',
+  })
+  const client = new Client({ name: 'warden-e2e', version: '1.0.0' }, { capabilities: {} })
+  await client.connect(transport)
+  return client
+}
+
+async function echo(client: Client, message: string): Promise<ToolResult> {
+  return (await client.callTool({ name: 'echo', arguments: { message } })) as ToolResult
+}
+
+async function auditRecords(): Promise<AuditRecord[]> {
+  const text = await readFile(auditFile(), 'utf8')
+  return text.trim().split('\n').map((line) => JSON.parse(line) as AuditRecord)
+}
+
+/** `mcp-warden login --device`, with the person approving the code shown on stdout at the IdP's pages. */
+async function login(accountId: string): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [CLI, 'login', '--device'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  let stdout = ''
+  let approved: Promise<void> | undefined
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    const code = /enter the code:\s+(\S+)/.exec(stdout)?.[1]
+    if (code !== undefined && approved === undefined) approved = idp.approveDevice(code, accountId)
+  })
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  await approved
+  return { code: exitCode, stdout }
+}
+
+describe.skipIf(skip)(title, () => {
+  beforeAll(async () => {
+    bus = await startPrivateBus()
+    keyring = await startKeyring(bus)
+    idp = await startDevIdp()
+    dir = await mkdtemp(join(tmpdir(), 'warden-sign-in-'))
+    remote = await startBearerServer(idp.issuer, join(dir, 'remote.jsonl'))
+    await mkdir(join(dir, 'config'))
+    await writeFile(join(dir, 'settings.yaml'), `${devSettings(idp.issuer, idp.clientId)}upstreams:\n  remote: { url: "${remote.url}" }\n`)
+    await writeFile(join(dir, 'policy.yaml'), POLICY)
+    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
+    env = {
+      ...(bus.env as Record<string, string>),
+      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
+      XDG_STATE_HOME: join(dir, 'state'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+    }
+  })
+
+  afterAll(async () => {
+    if (env !== undefined) await stopAgent('SIGTERM')
+    await remote?.stop()
+    await idp?.close()
+    await keyring?.stop()
+    await bus?.stop()
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('signs in with a device code the person approves at the IdP, and keeps the session in the keychain', async () => {
+    const result = await login('alice')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`Signed in as alice@example.com at ${idp.issuer}. The session is kept in your keychain.`)
+    expect(idp.grants()[DEVICE_GRANT]).toBe(1)
+
+    const status = await runNode([CLI, 'status', '--json'], env)
+    expect(status.code).toBe(0)
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      session: { state: 'signed-in', user: { subject: 'alice', email: 'alice@example.com', issuer: idp.issuer }, refreshable: true },
+      keychain: 'available',
+      settings: { source: 'development-override', issuer: idp.issuer },
+      agent: { running: false },
+    })
+    expect(status.stdout).not.toMatch(/eyJ/) // no token in the report
+  })
+
+  it('two proxies start one agent; both calls are in its audit log under the signed-in person', async () => {
+    const hosts = await Promise.all([connectHost('stdio'), connectHost('stdio')])
+    try {
+      const results = await Promise.all(hosts.map((host, i) => echo(host, `hello from proxy ${i}`)))
+      expect(results.map((r) => [r.isError ?? false, r.content[0]?.text])).toEqual([
+        [false, 'Echo: hello from proxy 0'],
+        [false, 'Echo: hello from proxy 1'],
+      ])
+    } finally {
+      await Promise.all(hosts.map((host) => host.close()))
+    }
+    const calls = (await auditRecords()).filter((r) => r.method === 'tools/call' && r.kind === 'decision')
+    expect(calls).toHaveLength(2)
+    expect(calls.every((r) => r.decision === 'allow' && r.outcome === 'forwarded' && r.identity?.email === 'alice@example.com')).toBe(true)
+    expect(new Set(calls.map((r) => r.sessionId)).size).toBe(2)
+    expect(agentProcesses()).toHaveLength(1)
+
+    const status = JSON.parse((await runNode([CLI, 'status', '--json'], env)).stdout) as { agent: { running: boolean } }
+    expect(status.agent.running).toBe(true)
+  })
+
+  it('ten proxies at once share the agent: one sign-in, one refresh for the HTTP server, whose tokens all carry its audience', async () => {
+    const before = idp.grants()
+    const hosts = await Promise.all(Array.from({ length: 10 }, () => connectHost('http')))
+    try {
+      const results = await Promise.all(hosts.map((host, i) => echo(host, `call ${i}`)))
+      expect(results.filter((r) => r.isError === true)).toEqual([])
+    } finally {
+      await Promise.all(hosts.map((host) => host.close()))
+    }
+    const received = (await remote.entries()).filter((entry) => entry.tool === 'echo')
+    expect(received).toHaveLength(10)
+    expect(received.every((entry) => entry.sub === 'alice' && entry.aud === remote.url)).toBe(true)
+    const after = idp.grants()
+    expect(after[DEVICE_GRANT]).toBe(before[DEVICE_GRANT])
+    // The agent asked for the server's token once (RFC 8707 resource on a refresh) and served it to all ten.
+    expect((after['refresh_token'] ?? 0) - (before['refresh_token'] ?? 0)).toBe(1)
+    expect(agentProcesses()).toHaveLength(1)
+  })
+
+  it('fails closed while the agent is gone, and a new agent serves the next call', async () => {
+    const host = await connectHost('stdio')
+    try {
+      expect((await echo(host, 'before')).isError ?? false).toBe(false)
+      await stopAgent('SIGKILL')
+      const refused = await echo(host, 'while it is gone')
+      expect(refused.isError).toBe(true)
+      expect(refused._meta?.[DENIAL]?.code).toBe('ERR_AGENT_UNAVAILABLE')
+      expect(refused.content[0]?.text).toContain('mcp-warden agent')
+      const after = await echo(host, 'after')
+      expect([after.isError ?? false, after.content[0]?.text]).toEqual([false, 'Echo: after'])
+      expect(agentProcesses()).toHaveLength(1)
+    } finally {
+      await host.close()
+    }
+  })
+
+  it('signs out: the IdP revokes the session and every proxy refuses with what to do', async () => {
+    const result = await runNode([CLI, 'logout'], env)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Your refresh token was revoked at the identity provider')
+    const host = await connectHost('stdio')
+    try {
+      const refused = await echo(host, 'after logout')
+      expect(refused.isError).toBe(true)
+      expect(refused._meta?.[DENIAL]?.code).toBe('ERR_SIGNED_OUT')
+      expect(refused.content[0]?.text).toContain('mcp-warden login')
+    } finally {
+      await host.close()
+    }
+    const status = await runNode([CLI, 'status'], env)
+    expect(status.code).toBe(1)
+    expect(status.stdout).toContain('Sign in with `mcp-warden login`')
+  })
+})
