@@ -29,13 +29,23 @@ if (skip) console.warn(title)
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const DENIAL = 'dev.mcpwarden/denial'
-const POLICY = testPolicy(`rules:
+// Limits and a budget too: they are kept by the agent, so a proxy's limits stage goes over its socket.
+const POLICY = testPolicy(
+  `costs:
+  "*/*": 1
+rules:
   - id: engineers-echo
     effect: allow
     subjects: { groups: [engineering] }
     servers: [everything, remote]
     tools: [echo]
-`)
+`,
+  `content: { action: redact }
+  rateLimits:
+    - { id: per-tool-per-minute, scope: user-tool, capacity: 50, windowSeconds: 60 }
+  budgets:
+    - { id: daily-budget, scope: user, limit: 100, period: day }`,
+)
 
 interface ToolResult {
   content: { type: string; text?: string }[]

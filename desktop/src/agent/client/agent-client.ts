@@ -39,6 +39,11 @@ export interface AgentClient {
 
 const DEFAULT_TIMEOUT_MS = 5000
 
+/** Only the bucket's shape travels: the limits stage passes the policy's whole rule (id, scope), which the agent's strict schema refuses. */
+function windowOf(spec: RateWindow): RateWindow {
+  return { capacity: spec.capacity, windowSeconds: spec.windowSeconds }
+}
+
 function checkOptions(options: ConnectAgentOptions): number {
   if (typeof options !== 'object' || options === null) throw new TypeError('connectAgent: options must be an object')
   if (typeof options.socketPath !== 'string' || options.socketPath === '') throw new TypeError('connectAgent: options.socketPath must be a non-empty string')
@@ -92,10 +97,10 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
     idToken: () => call('identity.token', {}),
     upstreamToken: (resource) => call('upstream.token', { resource }),
     consumeRate: async (key, spec, cost) => {
-      const result = await call('limits.consumeRate', { key, spec, cost })
+      const result = await call('limits.consumeRate', { key, spec: windowOf(spec), cost })
       return { ...result, retryAfterMs: result.retryAfterMs ?? Number.POSITIVE_INFINITY }
     },
-    refundRate: (key, spec, cost) => call('limits.refundRate', { key, spec, cost }).then(ack),
+    refundRate: (key, spec, cost) => call('limits.refundRate', { key, spec: windowOf(spec), cost }).then(ack),
     chargeBudget: (key, limit, periodKey, cost) => call('limits.chargeBudget', { key, limit, periodKey, cost }),
     refundBudget: (key, periodKey, cost) => call('limits.refundBudget', { key, periodKey, cost }).then(ack),
     appendAudit: (record) => call('audit.append', { record }).then(ack),
