@@ -3,6 +3,7 @@
  * limit ledger, the audit log and the upstream's access token. Either from the user's agent (the product), or, for
  * headless use without an agent, from the environment and local files.
  */
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type AuditSink, type LimitStore, type StandardPipelineOptions } from '@mcp-warden/core'
 import type { UpstreamTokenSource } from '@mcp-warden/sdk'
@@ -47,8 +48,17 @@ export function headlessSources(config: HeadlessProxyConfig, env: NodeJS.Process
 /** What the agent needs of the environment it is started with; the host's variables for the server stay out. */
 const AGENT_VARIABLES = /^(HOME|USER|LOGNAME|PATH|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_[A-Z_]+|DBUS_SESSION_BUS_ADDRESS|DISPLAY|WAYLAND_DISPLAY|MCP_WARDEN_[A-Z0-9_]+|ELECTRON_RUN_AS_NODE|NODE_EXTRA_CA_CERTS|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|APPDATA|LOCALAPPDATA|USERPROFILE|USERNAME|SystemRoot|SYSTEMROOT|ComSpec)$/
 
-function agentEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => AGENT_VARIABLES.test(name)))
+/**
+ * The agent's environment. Hosts launch servers (and so proxies) with a minimal environment: on Linux the session
+ * bus the keychain lives on is then found the way libdbus itself would, under the systemd runtime directory.
+ */
+export function agentEnvironment(env: NodeJS.ProcessEnv, uid: number = process.getuid?.() ?? -1, exists: (path: string) => boolean = existsSync): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(env).filter(([name]) => AGENT_VARIABLES.test(name)))
+  const runtimeDir = `/run/user/${uid}`
+  if (process.platform !== 'linux' || uid < 0 || !exists(runtimeDir)) return kept
+  kept['XDG_RUNTIME_DIR'] ??= runtimeDir
+  if (kept['DBUS_SESSION_BUS_ADDRESS'] === undefined && exists(`${runtimeDir}/bus`)) kept['DBUS_SESSION_BUS_ADDRESS'] = `unix:path=${runtimeDir}/bus`
+  return kept
 }
 
 /** This CLI's launcher, to start `mcp-warden agent` with the same Node (or Electron's, with ELECTRON_RUN_AS_NODE). */

@@ -16,7 +16,14 @@ describe('agentSocketPath', () => {
     ['linux', { XDG_RUNTIME_DIR: `/run/${'x'.repeat(100)}` }, alice, '/tmp/mcp-warden-1000/agent.sock'],
     ['win32', {}, { ...alice, username: 'Alice Smith' }, '\\\\.\\pipe\\mcp-warden-Alice_Smith'],
   ] as const)('on %s with %o is right', (platform, env, user, expected) => {
-    expect(agentSocketPath(env, platform, user)).toBe(expected)
+    expect(agentSocketPath(env, platform, user, () => false)).toBe(expected)
+  })
+
+  it('finds the systemd runtime directory on Linux when a host dropped XDG_RUNTIME_DIR from the environment', () => {
+    const exists = (path: string): boolean => path === '/run/user/1000'
+    expect(agentSocketPath({}, 'linux', alice, exists)).toBe('/run/user/1000/mcp-warden/agent.sock')
+    expect(agentSocketPath({ XDG_RUNTIME_DIR: '/tmp/xdg' }, 'linux', alice, exists)).toBe('/tmp/xdg/mcp-warden/agent.sock')
+    expect(agentSocketPath({}, 'darwin', { ...alice, homedir: '/Users/alice' }, exists)).toBe('/Users/alice/Library/Application Support/MCP Warden/run/agent.sock')
   })
 
   it('keeps a Linux path of 107 bytes, the most sun_path holds there', () => {

@@ -2,6 +2,7 @@
  * desktop/src/agent/protocol/socket-path.ts — where the per-user agent listens. Both sides compute the same path
  * from the same environment, so a proxy finds the agent without being told (and never tells an MCP server).
  */
+import { existsSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 
@@ -30,8 +31,10 @@ function pipeSafe(name: string): string {
 /**
  * The agent's socket for this user and platform.
  *
- * - Linux, macOS: `$XDG_RUNTIME_DIR/mcp-warden/agent.sock` when `XDG_RUNTIME_DIR` is an absolute path; otherwise
- *   `~/.local/state/mcp-warden/run/agent.sock` (macOS: `~/Library/Application Support/MCP Warden/run/agent.sock`).
+ * - Linux, macOS: `$XDG_RUNTIME_DIR/mcp-warden/agent.sock` when `XDG_RUNTIME_DIR` is an absolute path; on Linux
+ *   without it, `/run/user/<uid>/mcp-warden/agent.sock` when that directory exists (hosts launch servers, and so
+ *   proxies, with a minimal environment that drops XDG_RUNTIME_DIR: the proxy must still find the agent the
+ *   desktop session started); otherwise `~/.local/state/mcp-warden/run/agent.sock` (macOS: `~/Library/Application Support/MCP Warden/run/agent.sock`).
  *   A path longer than `sun_path` allows falls back to `/tmp/mcp-warden-<uid>/agent.sock`; the server checks that
  *   directory is the user's own and private before it listens.
  * - Windows: the named pipe `\\.\pipe\mcp-warden-<username>`.
@@ -39,11 +42,18 @@ function pipeSafe(name: string): string {
  * @example
  * agentSocketPath({ XDG_RUNTIME_DIR: '/run/user/1000' }, 'linux') // → '/run/user/1000/mcp-warden/agent.sock'
  */
-export function agentSocketPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, user: SocketUser = currentUser()): string {
+export function agentSocketPath(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  user: SocketUser = currentUser(),
+  exists: (path: string) => boolean = existsSync,
+): string {
   if (platform === 'win32') return `\\\\.\\pipe\\mcp-warden-${pipeSafe(user.username)}`
   const runtimeDir = env['XDG_RUNTIME_DIR']
+  const systemdRuntimeDir = `/run/user/${user.uid}`
   let path: string
   if (runtimeDir !== undefined && runtimeDir.startsWith('/')) path = join(runtimeDir, 'mcp-warden', 'agent.sock')
+  else if (platform === 'linux' && exists(systemdRuntimeDir)) path = join(systemdRuntimeDir, 'mcp-warden', 'agent.sock')
   else if (platform === 'darwin') path = join(user.homedir, 'Library', 'Application Support', 'MCP Warden', 'run', 'agent.sock')
   else path = join(user.homedir, '.local', 'state', 'mcp-warden', 'run', 'agent.sock')
   const limit = MAX_SUN_PATH[platform] ?? DEFAULT_MAX_SUN_PATH
