@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -29,6 +30,9 @@ if (skip) console.warn(title)
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const DENIAL = 'dev.mcpwarden/denial'
+const RECORDER = fileURLToPath(new URL('./fixtures/raw-recording-server.mjs', import.meta.url))
+/** A stdio server listed in the settings' upstreams: it gets a token issued for this resource under `_meta`. */
+const RECORDER_RESOURCE = 'https://recorder.internal/mcp'
 // Limits and a budget too: they are kept by the agent, so a proxy's limits stage goes over its socket.
 const POLICY = testPolicy(
   `costs:
@@ -37,7 +41,7 @@ rules:
   - id: engineers-echo
     effect: allow
     subjects: { groups: [engineering] }
-    servers: [everything, remote]
+    servers: [everything, remote, recorder]
     tools: [echo]
 `,
   `content: { action: redact }
@@ -99,11 +103,13 @@ function stopAgent(signal: NodeJS.Signals): Promise<void> {
 }
 
 /** A host (the SDK's Client) that launched the proxy in front of server-everything, or of the HTTP server. */
-async function connectHost(upstream: 'stdio' | 'http'): Promise<Client> {
+async function connectHost(upstream: 'stdio' | 'http' | 'recorder'): Promise<Client> {
   const target =
     upstream === 'stdio'
       ? ['--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio']
-      : ['--name', 'remote', '--url', remote.url]
+      : upstream === 'recorder'
+        ? ['--name', 'recorder', '--', process.execPath, RECORDER, join(dir, 'recorder.jsonl')]
+        : ['--name', 'remote', '--url', remote.url]
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'warn', ...target],
@@ -147,7 +153,7 @@ describe.skipIf(skip)(title, () => {
     dir = await mkdtemp(join(tmpdir(), 'warden-sign-in-'))
     remote = await startBearerServer(idp.issuer, join(dir, 'remote.jsonl'))
     await mkdir(join(dir, 'config'))
-    await writeFile(join(dir, 'settings.yaml'), `${devSettings(idp.issuer, idp.clientId)}upstreams:\n  remote: { url: "${remote.url}" }\n`)
+    await writeFile(join(dir, 'settings.yaml'), `${devSettings(idp.issuer, idp.clientId)}upstreams:\n  remote: { url: "${remote.url}" }\n  recorder: { url: "${RECORDER_RESOURCE}" }\n`)
     await writeFile(join(dir, 'policy.yaml'), POLICY)
     await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
     env = {
@@ -222,6 +228,20 @@ describe.skipIf(skip)(title, () => {
     // The agent asked for the server's token once (RFC 8707 resource on a refresh) and served it to all ten.
     expect((after['refresh_token'] ?? 0) - (before['refresh_token'] ?? 0)).toBe(1)
     expect(agentProcesses()).toHaveLength(1)
+  })
+
+  it('gives a stdio server listed in the settings a token issued for it, with the identity under _meta', async () => {
+    const host = await connectHost('recorder')
+    try {
+      expect((await echo(host, 'who am I')).isError ?? false).toBe(false)
+    } finally {
+      await host.close()
+    }
+    const lines = (await readFile(join(dir, 'recorder.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { method?: string; params?: { _meta?: Record<string, { sub?: string; token?: string }> } })
+    const identity = lines.find((line) => line.method === 'tools/call')?.params?._meta?.['dev.mcpwarden/identity']
+    expect(identity?.sub).toBe('alice')
+    const claims = JSON.parse(Buffer.from(identity?.token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown; sub?: unknown }
+    expect(claims).toMatchObject({ aud: RECORDER_RESOURCE, sub: 'alice' })
   })
 
   it('fails closed while the agent is gone, and a new agent serves the next call', async () => {

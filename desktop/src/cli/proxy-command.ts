@@ -152,8 +152,9 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     policy,
     limitStore: sources.limitStore,
     audit: sources.audit,
-    // A stdio server learns who calls only from the message; an HTTP server from its own bearer token.
-    attachIdentity: isStdio,
+    // A stdio server learns who calls only from the message (and, when listed in the settings' upstreams, gets a
+    // token issued for it there too); an HTTP server learns it from its own bearer token.
+    attachIdentity: !isStdio ? false : sources.identityMetaToken === undefined ? true : { token: sources.identityMetaToken },
     // Stage failures and audit write failures: the call was refused, so say why where support will look.
     onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })

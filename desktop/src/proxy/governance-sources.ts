@@ -22,6 +22,8 @@ export interface GovernanceSources {
   readonly limitStore: LimitStore
   readonly audit: AuditSink
   readonly upstreamToken: UpstreamTokenSource
+  /** For a stdio server listed in the settings' `upstreams`: a token issued for it, sent under `_meta` with the identity. */
+  readonly identityMetaToken?: (() => Promise<string>) | undefined
   close(): void
 }
 
@@ -84,11 +86,13 @@ export interface AgentSourcesOptions {
 export async function agentSources(options: AgentSourcesOptions): Promise<GovernanceSources> {
   const loaded = await loadOrgSettings({ env: options.env })
   for (const note of describeSettings(loaded)) options.log.warn(note)
-  const { identity } = loaded.settings
+  const { identity, upstreams } = loaded.settings
+  // A stdio server has no URL of its own; listed in `upstreams`, its URL names it as a resource (its token's audience).
+  const stdioResource = options.server.upstreamUrl === undefined ? upstreams?.[options.server.name]?.url : undefined
   const link = createAgentLink({
     socketPath: options.config.agent.socket ?? agentSocketPath(options.env, process.platform),
     client: { name: 'mcp-warden proxy', version: options.version },
-    server: options.server,
+    server: { name: options.server.name, upstreamUrl: options.server.upstreamUrl ?? stdioResource },
     spawnAgent: () => spawnDetachedAgent(process.execPath, [launcherPath(), 'agent'], agentEnvironment(options.env)),
   })
   const agent = link.client
@@ -99,6 +103,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     limitStore: createRemoteLimitStore(agent),
     audit: createRemoteAuditSink(agent),
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
+    identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
     close: () => link.close(),
   }
 }
