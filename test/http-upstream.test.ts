@@ -12,7 +12,7 @@ import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 import { CLI, runNode } from './helpers/cli.js'
-import { testPolicy, writeProxySetup, type ProxySetup } from './helpers/governed.js'
+import { testPolicy, writeProxySetup, type ProxySetup, type ToolResult } from './helpers/governed.js'
 import { signInAs, startDevIdp, type DevIdp } from './helpers/idp.js'
 
 const POLICY = testPolicy(`rules:
@@ -23,11 +23,6 @@ const POLICY = testPolicy(`rules:
     tools: [echo, ask]
 `)
 
-interface ToolResult {
-  content: { type: string; text?: string }[]
-  isError?: boolean
-  _meta?: Record<string, { code?: string }>
-}
 
 let dir: string
 let idp: DevIdp

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EVERYTHING_SERVER, FILESYSTEM_SERVER } from './helpers/cli.js'
-import { connectThroughProxy, startTestIdp, testPolicy, writeProxySetup, type ProxySetup, type SignedInUser, type TestIdp } from './helpers/governed.js'
+import { connectThroughProxy, startTestIdp, testPolicy, writeProxySetup, type ProxySetup, type SignedInUser, type TestIdp, type ToolResult } from './helpers/governed.js'
 
 const POLICY = testPolicy(`rules:
   - id: engineering-everything
@@ -24,12 +24,6 @@ const POLICY = testPolicy(`rules:
     servers: [files]
     tools: [read_text_file, list_allowed_directories, list_directory]
 `)
-
-interface ToolResult {
-  content: { type: string; text?: string }[]
-  isError?: boolean
-  _meta?: Record<string, { code?: string; auditId?: string }>
-}
 
 let idp: TestIdp
 let alice: SignedInUser

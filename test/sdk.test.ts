@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EVERYTHING_SERVER } from './helpers/cli.js'
-import { startTestIdp, type SignedInUser, type TestIdp } from './helpers/governed.js'
+import { startTestIdp, type SignedInUser, type TestIdp, type ToolResult } from './helpers/governed.js'
 
 const policy = parsePolicy(`version: 1
 revision: sdk-1
@@ -19,11 +19,6 @@ rules:
   - { id: engineering-echo, effect: allow, subjects: { groups: [engineering] }, servers: [everything], tools: [echo] }
 `)
 
-interface ToolResult {
-  content: { type: string; text?: string }[]
-  isError?: boolean
-  _meta?: Record<string, { code?: string }>
-}
 
 let idp: TestIdp
 let alice: SignedInUser

@@ -19,7 +19,7 @@ import type { AuditRecord } from '../shared/src/index.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
 import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
-import { testPolicy } from './helpers/governed.js'
+import { testPolicy, type ToolResult } from './helpers/governed.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
 import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
 
@@ -51,11 +51,6 @@ rules:
     - { id: daily-budget, scope: user, limit: 100, period: day }`,
 )
 
-interface ToolResult {
-  content: { type: string; text?: string }[]
-  isError?: boolean
-  _meta?: Record<string, { code?: string }>
-}
 
 let bus: PrivateBus
 let keyring: PrivateKeyring

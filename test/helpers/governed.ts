@@ -88,6 +88,13 @@ export async function connectThroughProxy(
   return { client, transport }
 }
 
+/** What `client.callTool` resolves with, as the tests read it: a denial carries its code under `_meta`. */
+export interface ToolResult {
+  content: { type: string; text?: string }[]
+  isError?: boolean
+  _meta?: Record<string, { code?: string; auditId?: string }>
+}
+
 /** A policy for the test user `alice` (group engineering) with generous limits unless overridden. */
 export function testPolicy(body: string, defaults = 'content: { action: redact, types: { CREDIT_CARD: block } }'): string {
   return `version: 1
