@@ -268,8 +268,21 @@ function keyNamesSecret(context: DetectorContext): boolean {
   return context.key !== undefined && isSecretName(context.key)
 }
 
+// Names repeat across messages, and the precondition asks about every string's name: verdicts are kept (cleared
+// when the cache grows, as isSecretName's).
+const AUTH_NAME_CACHE = new Map<string, boolean>()
+const AUTH_NAME_CACHE_SIZE = 2048
+
 function keyNamesAuth(context: DetectorContext): boolean {
-  return context.key !== undefined && isAuthName(context.key)
+  const { key } = context
+  if (key === undefined) return false
+  let verdict = AUTH_NAME_CACHE.get(key)
+  if (verdict === undefined) {
+    verdict = isAuthName(key)
+    if (AUTH_NAME_CACHE.size >= AUTH_NAME_CACHE_SIZE) AUTH_NAME_CACHE.clear()
+    AUTH_NAME_CACHE.set(key, verdict)
+  }
+  return verdict
 }
 
 /**
