@@ -51,7 +51,7 @@ interface Frame {
   readonly value: unknown
   readonly parent: Frame | undefined
   /** The member name or array index that leads here from the parent; undefined for the scanned value itself. */
-  readonly token: string | undefined
+  readonly token: string | number | undefined
   /** True when `token` is an object member name, which is scanned too. */
   readonly isMember: boolean
   /** The nearest member name at or above this value, as DetectorContext (shared by an array's elements). */
@@ -133,7 +133,8 @@ function readOptions(options: ScanJsonOptions): { maxFindings: number; detectors
 
 function pathOf(frame: Frame): string {
   const tokens: string[] = []
-  for (let current: Frame | undefined = frame; current?.token !== undefined; current = current.parent) tokens.push(current.token)
+  // An array index is kept as a number and turned into its token only here, when a finding needs the path.
+  for (let current: Frame | undefined = frame; current?.token !== undefined; current = current.parent) tokens.push(String(current.token))
   return formatJsonPointer(tokens.reverse())
 }
 
@@ -186,7 +187,7 @@ function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, 
   const children: Frame[] = []
   if (Array.isArray(container)) {
     for (let index = 0; index < container.length; index += 1) {
-      children.push({ value: container[index], parent: frame, token: String(index), isMember: false, context: frame.context })
+      children.push({ value: container[index], parent: frame, token: index, isMember: false, context: frame.context })
     }
   } else {
     const members = container as Record<string, unknown>
@@ -248,7 +249,7 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
       onPath.delete(entry.exit)
       continue
     }
-    if (entry.isMember && entry.token !== undefined) {
+    if (entry.isMember && typeof entry.token === 'string') {
       record(findings, scanName(entry.token, detectors, entry.parent?.context ?? root.context), entry, true)
     }
     if (typeof entry.value === 'string') record(findings, entry.found ?? scanText(entry.value, detectors.all, entry.context), entry, false)
