@@ -42,15 +42,16 @@ export interface Detector {
   readonly type: EntityType
   find(text: string, context?: DetectorContext): Span[]
   /**
-   * A cheap precondition: `false` promises that `find(text, context)` returns no spans, for any context, so
-   * `scanText` skips `find`. It must never answer `false` for a text `find` could report something in (a wrong
-   * `false` is a leak); `true` only means "run find". Make it much cheaper than `find`: a few `includes` or one
-   * linear pass over the text (a literal prefix, an `@`, enough digits). Left out, `find` always runs.
+   * A cheap precondition: `false` promises that `find(text, context)` returns no spans for this text and this
+   * context, so `scanText` skips `find`. It must never answer `false` where `find` could report something (a
+   * wrong `false` is a leak); `true` only means "run find". Make it much cheaper than `find`: a few `includes` or
+   * one linear pass over the text (a literal prefix, an `@`, enough digits), and a look at `context.key` when a
+   * member name alone can make a string a candidate. Left out, `find` always runs.
    *
    * @example
    * { type: 'NPM_TOKEN', find, mayContain: (text) => text.includes('npm_') }
    */
-  mayContain?(text: string): boolean
+  mayContain?(text: string, context?: DetectorContext): boolean
 }
 
 /**
@@ -70,7 +71,7 @@ export interface RegexDetectorOptions {
    * The detector's `mayContain` (see Detector): false only for a text in which `pattern` cannot match at all,
    * such as one without the pattern's literal prefix. Without it the regex always runs.
    */
-  readonly mayContain?: ((text: string) => boolean) | undefined
+  readonly mayContain?: ((text: string, context?: DetectorContext) => boolean) | undefined
 }
 
 const NO_CONTEXT: DetectorContext = Object.freeze({})

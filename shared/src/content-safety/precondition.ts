@@ -23,7 +23,18 @@ export interface Requirement {
   readonly chars?: string
   /** Literals at least one of which must occur (case-sensitive, as the patterns are); their shared characters join `chars`. */
   readonly anyOf?: readonly string[]
+  /**
+   * At least this many ASCII digits in one chain: digits with at most CHAIN_GAP characters between neighbours, each
+   * of them a space, `.`, `/`, `-`, `(` or `)` (how card, SSN, phone and passport numbers are written). A letter
+   * or any other character ends a chain, so `4f9c2a123456` has chains of 1 and 6 digits.
+   */
+  readonly chainDigits?: number
+  /** At least this many `.` in one run of ASCII digits and dots (an IPv4 address has three). */
+  readonly dottedRun?: number
 }
+
+/** The most characters between two digits of one chain (phone numbers write `) - (`). */
+export const CHAIN_GAP = 3
 
 // The profile of `lastText`: presence bits of the characters 32–63, 64–95 and 96–127, and its digit count.
 // Plain variables rather than an object, so that asking about a new string allocates nothing.
@@ -34,6 +45,44 @@ let lastLower = 0
 let lastDigits = 0
 let lastNonAscii = false
 let lastControl = false
+// The digit shape of `lastText` (longest chain, most dots in a dotted run), measured on demand: -1 until then.
+let lastChain = -1
+let lastDotted = 0
+
+function isChainGap(code: number): boolean {
+  return code === 32 || code === 46 || code === 47 || code === 45 || code === 40 || code === 41
+}
+
+/**
+ * A second pass, taken only when a requirement with `chainDigits` or `dottedRun` passed its bit tests (a string
+ * with that many digits): the longest chain's digit count and the most dots in one run of digits and dots.
+ */
+function measureDigitShape(text: string): void {
+  let chain = 0
+  let longest = 0
+  let gap = 0
+  let dots = 0
+  let dotted = 0
+  const length = text.length
+  for (let i = 0; i < length; i += 1) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) {
+      chain = gap > CHAIN_GAP ? 1 : chain + 1
+      gap = 0
+      if (chain > longest) longest = chain
+    } else if (isChainGap(code)) gap += 1
+    else {
+      chain = 0
+      gap = 0
+    }
+    if (code === 46) {
+      dots += 1
+      if (dots > dotted) dotted = dots
+    } else if (code < 48 || code > 57) dots = 0
+  }
+  lastChain = longest
+  lastDotted = dotted
+}
 
 function profile(text: string): void {
   if (text === lastText) return
@@ -56,6 +105,7 @@ function profile(text: string): void {
     } else control = true
   }
   lastText = text
+  lastChain = -1
   lastLow = low
   lastUpper = upper
   lastLower = lower
@@ -123,6 +173,8 @@ function charsOf(literal: string): Set<string> {
 /** A requirement as bit masks, with each literal's own masks (three numbers per literal, in order). */
 export interface CompiledRequirement {
   readonly digits: number
+  readonly chainDigits: number
+  readonly dottedRun: number
   readonly low: number
   readonly upper: number
   readonly lower: number
@@ -146,6 +198,10 @@ export function meetsRequirement(requirement: CompiledRequirement, text: string)
   profile(text)
   const { low, upper, lower, literals, literalMasks } = requirement
   if (lastDigits < requirement.digits || (lastLow & low) !== low || (lastUpper & upper) !== upper || (lastLower & lower) !== lower) return false
+  if (requirement.chainDigits > 0 || requirement.dottedRun > 0) {
+    if (lastChain < 0) measureDigitShape(text)
+    if (lastChain < requirement.chainDigits || lastDotted < requirement.dottedRun) return false
+  }
   if (literals.length === 0) return true
   for (let i = 0; i < literals.length; i += 1) {
     const m = i * 3
@@ -169,8 +225,10 @@ export function meetsRequirement(requirement: CompiledRequirement, text: string)
  * mayContain('an ordinary sentence') // → false, after one pass and two bit tests
  */
 export function createPrecondition(requirement: Requirement): (text: string) => boolean {
-  const { digits = 0, chars = '', anyOf = [] } = requirement
-  if (!Number.isInteger(digits) || digits < 0) throw new TypeError('"digits" must be a non-negative integer')
+  const { digits = 0, chars = '', anyOf = [], chainDigits = 0, dottedRun = 0 } = requirement
+  for (const [name, count] of Object.entries({ digits, chainDigits, dottedRun })) {
+    if (!Number.isInteger(count) || count < 0) throw new TypeError(`"${name}" must be a non-negative integer`)
+  }
   if (anyOf.some((literal) => literal === '')) throw new TypeError('a requirement literal must not be empty')
   const needed = charsOf(chars)
   // A character every literal has must occur whichever literal does.
@@ -178,7 +236,17 @@ export function createPrecondition(requirement: Requirement): (text: string) => 
   for (const char of first ?? []) if (others.every((set) => set.has(char))) needed.add(char)
   const [low, upper, lower] = masksOf(needed)
   const literals = [...anyOf]
-  const compiled: CompiledRequirement = { digits, low, upper, lower, literals, literalMasks: literals.flatMap((literal) => masksOf(literal)) }
+  // A chain of n digits has that many digits in the text, and a dotted run a `.`.
+  const compiled: CompiledRequirement = {
+    digits: Math.max(digits, chainDigits),
+    chainDigits,
+    dottedRun,
+    low: dottedRun > 0 ? low | (1 << (46 - 32)) : low,
+    upper,
+    lower,
+    literals,
+    literalMasks: literals.flatMap((literal) => masksOf(literal)),
+  }
   const mayContain = (text: string): boolean => meetsRequirement(compiled, text)
   COMPILED.set(mayContain, compiled)
   return mayContain

@@ -25,6 +25,24 @@ describe('scanJson', () => {
     ])
   })
 
+  it('scans member names again under another key or detector list, and names with findings every time', () => {
+    // A name found clean is remembered per detector list and parent key; each case below must still be found.
+    const ssnName = '123456789'
+    const calls: string[] = []
+    const counting: Detector = { type: 'EMAIL', find: (text) => (calls.push(text), []) }
+    const custom = Object.freeze([counting])
+    for (let round = 0; round < 3; round += 1) {
+      expect(scanJson({ [ssnName]: 1 })).toEqual([])
+      expect(scanJson({ ssn: { [ssnName]: 1 } })).toEqual([
+        { type: 'US_SSN', path: `/ssn/${ssnName}`, start: 0, end: 9, inKey: true },
+      ])
+      expect(scanJson({ [EMAIL]: 1, [`x${round}`]: 2 })).toEqual([{ type: 'EMAIL', path: `/${EMAIL}`, start: 0, end: 15, inKey: true }])
+      scanJson({ note: 'n' }, { detectors: custom })
+    }
+    // The custom list scanned the name once and the value every time: a clean name is not scanned again.
+    expect(calls).toEqual(['note', 'n', 'n', 'n'])
+  })
+
   it('scans a string given on its own (path "")', () => {
     expect(scanJson(`mail ${EMAIL}`)).toEqual([{ type: 'EMAIL', path: '', start: 5, end: 20, inKey: false }])
   })

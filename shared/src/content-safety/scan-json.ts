@@ -12,7 +12,7 @@
  * them (split-siblings.ts) and reported as one finding per part, each with its own path and span: the parts of one
  * value have the same type, so an action redacts (or blocks on) every part.
  */
-import { assertDetectors, type Detector } from './detector.js'
+import { assertDetectors, type Detector, type DetectorContext } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { formatJsonPointer } from './json-pointer.js'
@@ -51,11 +51,11 @@ interface Frame {
   readonly value: unknown
   readonly parent: Frame | undefined
   /** The member name or array index that leads here from the parent; undefined for the scanned value itself. */
-  readonly token: string | undefined
+  readonly token: string | number | undefined
   /** True when `token` is an object member name, which is scanned too. */
   readonly isMember: boolean
-  /** The nearest member name at or above this value, for DetectorContext. */
-  readonly key: string | undefined
+  /** The nearest member name at or above this value, as DetectorContext (shared by an array's elements). */
+  readonly context: DetectorContext
   /** The findings of a string value, when they were settled with its siblings' (split values). */
   found?: TextFinding[]
 }
@@ -78,7 +78,24 @@ const MIN_NUMBER = 100_000_000
 interface Detectors {
   readonly all: readonly Detector[]
   readonly numbers: readonly Detector[]
+  /** Member names in which these detectors found nothing (see MAX_CLEAN_NAMES). */
+  readonly cleanNames: CleanNames
 }
+
+interface CleanNames {
+  /** The names, by the key of the member that holds them (their context). */
+  readonly byKey: Map<string | undefined, Set<string>>
+  count: number
+}
+
+/**
+ * Member names repeat across messages (the same tools, the same schemas: `path`, `query`, `options`), so a name
+ * whose scan found nothing is remembered, with the key it was scanned under, for the same detector list: detectors
+ * are pure (same text and context, same spans), so scanning it again would find nothing again. Names with findings
+ * are never kept, nor names longer than MAX_CLEAN_NAME; the memory is cleared when it holds MAX_CLEAN_NAMES names.
+ */
+const MAX_CLEAN_NAME = 64
+const MAX_CLEAN_NAMES = 4096
 
 /**
  * Validated lists that cannot change (frozen: DEFAULT_DETECTORS, the stage's own list), so each message does not
@@ -94,7 +111,11 @@ function checkedDetectors(detectors: unknown): Detectors {
   const all: unknown = Array.isArray(detectors) ? [...(detectors as unknown[])] : detectors
   assertDetectors(all, '"detectors"')
   // Frozen, so scanText may keep a plan of them (scan-text.ts); they are private copies nobody else changes.
-  const checked = { all: Object.freeze(all), numbers: Object.freeze(all.filter((detector) => NUMBER_TYPES.has(detector.type))) }
+  const checked = {
+    all: Object.freeze(all),
+    numbers: Object.freeze(all.filter((detector) => NUMBER_TYPES.has(detector.type))),
+    cleanNames: { byKey: new Map<string | undefined, Set<string>>(), count: 0 },
+  }
   if (frozen) CHECKED.set(detectors, checked)
   return checked
 }
@@ -112,7 +133,8 @@ function readOptions(options: ScanJsonOptions): { maxFindings: number; detectors
 
 function pathOf(frame: Frame): string {
   const tokens: string[] = []
-  for (let current: Frame | undefined = frame; current?.token !== undefined; current = current.parent) tokens.push(current.token)
+  // An array index is kept as a number and turned into its token only here, when a finding needs the path.
+  for (let current: Frame | undefined = frame; current?.token !== undefined; current = current.parent) tokens.push(String(current.token))
   return formatJsonPointer(tokens.reverse())
 }
 
@@ -127,12 +149,34 @@ function record(findings: ScanFinding[], found: readonly TextFinding[], frame: F
  * detectors found in it becomes one finding over the whole decimal string (the overlap rule picks its type), so
  * an action replaces the number, never part of it.
  */
-function scanNumber(value: number, detectors: readonly Detector[], key: string | undefined): TextFinding[] {
+function scanNumber(value: number, detectors: readonly Detector[], context: DetectorContext): TextFinding[] {
   if (detectors.length === 0 || !Number.isSafeInteger(value) || Math.abs(value) < MIN_NUMBER) return []
   const text = String(value)
-  const found = scanText(text, detectors, { key })
+  const found = scanText(text, detectors, context)
   if (found.length === 0) return found
   return resolveOverlaps(found.map(({ type }) => ({ type, start: 0, end: text.length })))
+}
+
+/** The findings in a member name, scanned with its parent's context (see MAX_CLEAN_NAMES). */
+function scanName(name: string, detectors: Detectors, context: DetectorContext): readonly TextFinding[] {
+  const cleanNames = detectors.cleanNames
+  let clean = cleanNames.byKey.get(context.key)
+  if (clean?.has(name) === true) return []
+  const found = scanText(name, detectors.all, context)
+  if (found.length === 0 && name.length <= MAX_CLEAN_NAME) {
+    if (cleanNames.count >= MAX_CLEAN_NAMES) {
+      cleanNames.byKey.clear()
+      cleanNames.count = 0
+      clean = undefined
+    }
+    if (clean === undefined) {
+      clean = new Set<string>()
+      cleanNames.byKey.set(context.key, clean)
+    }
+    clean.add(name)
+    cleanNames.count += 1
+  }
+  return found
 }
 
 /** Pushes a container's children (last first, so they pop in order) above its exit marker. */
@@ -143,13 +187,13 @@ function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, 
   const children: Frame[] = []
   if (Array.isArray(container)) {
     for (let index = 0; index < container.length; index += 1) {
-      children.push({ value: container[index], parent: frame, token: String(index), isMember: false, key: frame.key })
+      children.push({ value: container[index], parent: frame, token: index, isMember: false, context: frame.context })
     }
   } else {
     const members = container as Record<string, unknown>
-    for (const name of Object.keys(members)) children.push({ value: members[name], parent: frame, token: name, isMember: true, key: name })
+    for (const name of Object.keys(members)) children.push({ value: members[name], parent: frame, token: name, isMember: true, context: { key: name } })
   }
-  if (children.length > 1 && detectors.length > 0) findSplitRuns(children, frame.key, detectors, Array.isArray(container))
+  if (children.length > 1 && detectors.length > 0) findSplitRuns(children, frame.context, detectors, Array.isArray(container))
   for (let index = children.length - 1; index >= 0; index -= 1) stack.push(children[index] as Frame)
 }
 
@@ -157,14 +201,14 @@ function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, 
  * Scans each run of two or more adjacent short string children for values split across them (split-siblings.ts),
  * and stores every child's settled findings (its own and its parts of split values) on its frame.
  */
-function findSplitRuns(children: Frame[], key: string | undefined, detectors: readonly Detector[], inArray: boolean): void {
-  const scan = (text: string): TextFinding[] => scanText(text, detectors, { key })
+function findSplitRuns(children: Frame[], context: DetectorContext, detectors: readonly Detector[], inArray: boolean): void {
+  const scan = (text: string): TextFinding[] => scanText(text, detectors, context)
   for (let first = 0; first < children.length; ) {
     let end = first
     while (end < children.length && isShortString(children[end]?.value)) end += 1
     if (end - first >= 2) {
       const run = children.slice(first, end)
-      const own = run.map((child) => scanText(child.value as string, detectors, { key: child.key }))
+      const own = run.map((child) => scanText(child.value as string, detectors, child.context))
       const parts = findSplitValues(
         run.map((child) => child.value as string),
         own,
@@ -196,7 +240,8 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
   const { maxFindings, detectors } = readOptions(options)
   const findings: ScanFinding[] = []
   const onPath = new Set<object>()
-  const stack: (Frame | Exit)[] = [{ value, parent: undefined, token: undefined, isMember: false, key: options.key }]
+  const root: Frame = { value, parent: undefined, token: undefined, isMember: false, context: { key: options.key } }
+  const stack: (Frame | Exit)[] = [root]
   while (findings.length < maxFindings) {
     const entry = stack.pop()
     if (entry === undefined) break
@@ -204,11 +249,11 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
       onPath.delete(entry.exit)
       continue
     }
-    if (entry.isMember && entry.token !== undefined) {
-      record(findings, scanText(entry.token, detectors.all, { key: entry.parent?.key }), entry, true)
+    if (entry.isMember && typeof entry.token === 'string') {
+      record(findings, scanName(entry.token, detectors, entry.parent?.context ?? root.context), entry, true)
     }
-    if (typeof entry.value === 'string') record(findings, entry.found ?? scanText(entry.value, detectors.all, { key: entry.key }), entry, false)
-    else if (typeof entry.value === 'number') record(findings, scanNumber(entry.value, detectors.numbers, entry.key), entry, false)
+    if (typeof entry.value === 'string') record(findings, entry.found ?? scanText(entry.value, detectors.all, entry.context), entry, false)
+    else if (typeof entry.value === 'number') record(findings, scanNumber(entry.value, detectors.numbers, entry.context), entry, false)
     else if (typeof entry.value === 'object' && entry.value !== null) pushChildren(stack, entry, entry.value, onPath, detectors.all)
   }
   return findings.length > maxFindings ? findings.slice(0, maxFindings) : findings

@@ -151,7 +151,7 @@ function detectRaw(text: string, detectors: readonly Detector[], context: Detect
         // The inline test only while the detector still has the mayContain the plan compiled.
         if (requirement !== undefined && mayContain === compiledFrom[index]) {
           if (!meetsRequirement(requirement, text)) continue
-        } else if (!mayContain(text)) continue
+        } else if (!mayContain(text, context)) continue
       }
       findWith(detector, text, context, found)
     }
@@ -160,7 +160,7 @@ function detectRaw(text: string, detectors: readonly Detector[], context: Detect
   // An index loop: V8 iterates frozen arrays (DEFAULT_DETECTORS) slowly with for…of.
   for (let index = 0; index < detectors.length; index += 1) {
     const detector = detectors[index] as Detector
-    if (detector.mayContain !== undefined && !detector.mayContain(text)) continue
+    if (detector.mayContain !== undefined && !detector.mayContain(text, context)) continue
     findWith(detector, text, context, found)
   }
   return found
@@ -170,7 +170,7 @@ function detectRaw(text: string, detectors: readonly Detector[], context: Detect
  * Runs every detector over `text` and returns the surviving findings, sorted by start. A string that may hide a
  * value is also scanned normalised and decoded (see the top of the file and scan-evasions.ts); those findings are
  * spans of `text` too (a value found in a base64 or hex run covers the whole run). A detector whose
- * `mayContain(text)` is false is skipped (it promises `find` would return nothing), which spares most of the work
+ * `mayContain(text, context)` is false is skipped (it promises `find` would return nothing), which spares most of the work
  * on the short ordinary strings tool arguments mostly are. Throws TypeError when a detector returns an impossible
  * span (a bug in that detector; the pipeline turns it into a deny).
  *

@@ -57,6 +57,16 @@ const passwordFlags = createRegexDetector({ type: 'GENERIC_SECRET', pattern: PAS
 const mayHaveFlag = createPrecondition({ chars: '-' })
 
 /**
+ * False when `findCommandLineSecrets` finds nothing in `text` whatever `named` is: every form starts with a `-`.
+ *
+ * @example
+ * mayHoldCommandLineSecret('deploy the weekly report') // → false
+ */
+export function mayHoldCommandLineSecret(text: string): boolean {
+  return mayHaveFlag(text)
+}
+
+/**
  * The secret arguments in a command line, unsorted (generic-secret.ts merges them with its other spans).
  * `named` says whether the text has a credential word at all (generic-secret.ts tests it once): without one,
  * `--name value` cannot match.
@@ -65,7 +75,7 @@ const mayHaveFlag = createPrecondition({ chars: '-' })
  * findCommandLineSecrets('docker login -u ci -p S3cret-pw1', false) // → [{ start: 22, end: 32 }]
  */
 export function findCommandLineSecrets(text: string, named: boolean): Span[] {
-  if (!mayHaveFlag(text)) return []
+  if (!mayHoldCommandLineSecret(text)) return []
   const spans: Span[] = []
   if (named) spans.push(...flags.find(text))
   if (text.includes('-u') || text.includes('--user')) spans.push(...userFlags.find(text))

@@ -91,6 +91,6 @@ export const creditCardDetector: Detector = createRegexDetector({
   type: 'CREDIT_CARD',
   pattern: CARD_CANDIDATE,
   check: checkCard,
-  // Every candidate has at least 13 digits.
-  mayContain: createPrecondition({ digits: 13 }),
+  // Every candidate is at least 13 digits in one chain (groups joined by single blanks or dashes).
+  mayContain: createPrecondition({ chainDigits: 13 }),
 })

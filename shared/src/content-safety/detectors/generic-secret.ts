@@ -22,7 +22,7 @@
  */
 import { createRegexDetector, type Detector, type DetectorContext, type Span } from '../detector.js'
 import { createPrecondition } from '../precondition.js'
-import { findCommandLineSecrets } from './command-line-secrets.js'
+import { findCommandLineSecrets, mayHoldCommandLineSecret } from './command-line-secrets.js'
 import { BLANK, groupAtEnd, isSecretName, isSecretValue, MIN_SECRET_LENGTH, secretSpan } from './secret-field.js'
 
 /**
@@ -229,6 +229,19 @@ const mayHaveUrl = createPrecondition({ chars: '@', anyOf: ['://'] })
  * `secret`, `token`, `key`, `credential`, `auth`, `bearer`), `identified` (SQL) and the prose words. A linear scan.
  */
 const SECRET_WORD = /pass|pwd|secret|token|key|credential|auth|bearer|identified/i
+
+// The last answer of hasSecretWord: the precondition and `find` ask about the same string in a row.
+let lastWordText: string | undefined
+let lastWordAnswer = false
+
+/** Whether `text` holds a secret word (SECRET_WORD). */
+function hasSecretWord(text: string): boolean {
+  if (text !== lastWordText) {
+    lastWordAnswer = SECRET_WORD.test(text)
+    lastWordText = text
+  }
+  return lastWordAnswer
+}
 const mayHaveQuote = createPrecondition({ anyOf: ['"', "'"] })
 const mayHaveElement = createPrecondition({ chars: '<>/' })
 // Prose is matched case-insensitively, so only its blank is a character every match has.
@@ -251,20 +264,53 @@ function withoutOverlaps(spans: Span[]): Span[] {
 
 const NO_CONTEXT: DetectorContext = Object.freeze({})
 
+function keyNamesSecret(context: DetectorContext): boolean {
+  return context.key !== undefined && isSecretName(context.key)
+}
+
+// Names repeat across messages, and the precondition asks about every string's name: verdicts are kept (cleared
+// when the cache grows, as isSecretName's).
+const AUTH_NAME_CACHE = new Map<string, boolean>()
+const AUTH_NAME_CACHE_SIZE = 2048
+
+function keyNamesAuth(context: DetectorContext): boolean {
+  const { key } = context
+  if (key === undefined) return false
+  let verdict = AUTH_NAME_CACHE.get(key)
+  if (verdict === undefined) {
+    verdict = isAuthName(key)
+    if (AUTH_NAME_CACHE.size >= AUTH_NAME_CACHE_SIZE) AUTH_NAME_CACHE.clear()
+    AUTH_NAME_CACHE.set(key, verdict)
+  }
+  return verdict
+}
+
+/**
+ * False only when no form of findGenericSecrets can report anything: the string is shorter than a secret, or the
+ * member name is not a credential's and the text has none of what the text forms need (`://` and `@`, an auth
+ * scheme word, a `-` for a command-line flag, a secret word for the named forms). Shares the profile pass of the
+ * other preconditions; the secret-word loop runs only when the cheaper tests fail.
+ */
+function mayContainGenericSecret(text: string, context: DetectorContext = NO_CONTEXT): boolean {
+  if (text.length < MIN_SECRET_LENGTH) return false
+  if (keyNamesSecret(context) || keyNamesAuth(context)) return true
+  return mayHaveUrl(text) || mayHaveScheme(text) || mayHoldCommandLineSecret(text) || hasSecretWord(text)
+}
+
 function findGenericSecrets(text: string, context: DetectorContext = NO_CONTEXT): Span[] {
   if (text.length < MIN_SECRET_LENGTH) return []
   const spans: Span[] = []
-  if (context.key !== undefined && isSecretName(context.key)) {
+  if (keyNamesSecret(context)) {
     const whole = secretSpan(text, 0, text.length)
     if (whole !== undefined) spans.push(whole)
-  } else if (context.key !== undefined && isAuthName(context.key)) {
+  } else if (keyNamesAuth(context)) {
     const whole = basicCredentialsSpan(text, text.length, text)
     if (whole !== undefined) spans.push(whole)
   }
   if (mayHaveUrl(text)) spans.push(...urlCredentials.find(text))
   if (mayHaveScheme(text)) spans.push(...authSchemes.find(text))
   // The named forms all need a credential word in the name; one scan for it spares five patterns on most texts.
-  const named = SECRET_WORD.test(text)
+  const named = hasSecretWord(text)
   spans.push(...findCommandLineSecrets(text, named))
   if (named) {
     if (mayHaveSeparator(text)) spans.push(...keyValues.find(text))
@@ -279,9 +325,9 @@ function findGenericSecrets(text: string, context: DetectorContext = NO_CONTEXT)
  * Detects passwords, tokens and keys by their place (`GENERIC_SECRET`): values of credential-named members and
  * fields, auth headers and credentials in URLs, reporting the secret part only.
  *
- * Its precondition is weak by necessity: a credential-named member (`{"password": "…"}`) makes any string of six
- * characters or more a candidate, and `mayContain` does not see the member name. `find` itself tests the name
- * first (cached) and runs each text pattern only when the string has that pattern's characters.
+ * A credential-named member (`{"password": "…"}`) makes any string of six characters or more a candidate, so its
+ * precondition reads the member name (`context.key`, verdicts cached) besides the text; `find` then runs each
+ * text pattern only when the string has that pattern's characters.
  *
  * @example
  * genericSecretDetector.find('DB_PASSWORD=hunter2!') // → [{ start: 12, end: 20 }]
@@ -292,5 +338,5 @@ function findGenericSecrets(text: string, context: DetectorContext = NO_CONTEXT)
 export const genericSecretDetector: Detector = {
   type: 'GENERIC_SECRET',
   find: findGenericSecrets,
-  mayContain: (text) => text.length >= MIN_SECRET_LENGTH,
+  mayContain: mayContainGenericSecret,
 }

@@ -43,6 +43,31 @@ const MIN_IBAN_LENGTH = 15
  */
 const HAS_CHECK_DIGITS = createPrecondition({ digits: 2 })
 
+function isAsciiLetter(code: number): boolean {
+  return (code | 0x20) >= 97 && (code | 0x20) <= 122
+}
+
+/**
+ * Whether two ASCII letters are directly followed by two ASCII digits somewhere (a country code and check digits:
+ * how every candidate starts). One pass, taken only for texts long enough and with two digits.
+ */
+function hasCountryAndCheckDigits(text: string): boolean {
+  let letters = 0
+  let digits = 0
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) {
+      digits = letters >= 2 || digits > 0 ? digits + 1 : 0
+      if (digits === 2) return true
+      letters = 0
+    } else {
+      letters = isAsciiLetter(code) ? letters + 1 : 0
+      digits = 0
+    }
+  }
+  return false
+}
+
 /** ISO 7064 mod 97-10 over the rearranged IBAN (first four characters moved to the end, letters as 10–35). */
 function mod97(iban: string): number {
   const rearranged = iban.slice(4) + iban.slice(0, 4)
@@ -95,5 +120,5 @@ export const ibanDetector: Detector = createRegexDetector({
   type: 'IBAN',
   pattern: IBAN_CANDIDATE,
   check: checkIban,
-  mayContain: (text) => text.length >= MIN_IBAN_LENGTH && HAS_CHECK_DIGITS(text),
+  mayContain: (text) => text.length >= MIN_IBAN_LENGTH && HAS_CHECK_DIGITS(text) && hasCountryAndCheckDigits(text),
 })

@@ -107,7 +107,8 @@ const ipv4Detector = createRegexDetector({ type: 'IP_ADDRESS', pattern: IPV4, ch
 const ipv6Detector = createRegexDetector({ type: 'IP_ADDRESS', pattern: IPV6_CANDIDATE, check: checkIpv6 })
 
 /** Every IPv4 address has four digits and a dot; every reported IPv6 address a colon and a digit. */
-const MAY_HAVE_IPV4 = createPrecondition({ digits: 4, chars: '.' })
+// A dotted quad is four digits or more and three dots in one run of digits and dots.
+const MAY_HAVE_IPV4 = createPrecondition({ digits: 4, dottedRun: 3 })
 const MAY_HAVE_IPV6 = createPrecondition({ digits: 1, chars: ':' })
 
 function findAddresses(text: string, context?: DetectorContext): Span[] {

@@ -252,6 +252,7 @@ function findPhones(text: string, context: DetectorContext = {}): Span[] {
 export const phoneDetector: Detector = {
   type: 'PHONE',
   find: findPhones,
-  // Every accepted number has at least MIN_DIGITS digits.
-  mayContain: createPrecondition({ digits: MIN_DIGITS }),
+  // Every accepted number lies in one PHONE_RUN of at least MIN_DIGITS digits, whose neighbouring digits are
+  // joined by at most `)`, one of ` ./-` and `(`: a chain in precondition.ts's sense.
+  mayContain: createPrecondition({ chainDigits: MIN_DIGITS }),
 }

@@ -94,6 +94,6 @@ export const usPassportDetector: Detector = createRegexDetector({
   type: 'US_PASSPORT',
   pattern: PASSPORT_CANDIDATE,
   check: checkPassport,
-  // Both shapes have at least eight digits.
-  mayContain: createPrecondition({ digits: 8 }),
+  // Both shapes hold eight digits in a row.
+  mayContain: createPrecondition({ chainDigits: 8 }),
 })

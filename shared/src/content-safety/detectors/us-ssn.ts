@@ -57,6 +57,6 @@ export const usSsnDetector: Detector = createRegexDetector({
   type: 'US_SSN',
   pattern: SSN_CANDIDATE,
   check: checkSsn,
-  // Both forms have exactly nine digits.
-  mayContain: createPrecondition({ digits: 9 }),
+  // Both forms are nine digits in one chain (bare, or grouped by single `-` or blanks).
+  mayContain: createPrecondition({ chainDigits: 9 }),
 })
