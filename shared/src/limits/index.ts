@@ -6,3 +6,4 @@ export type { BudgetResult, LimitStore, RateResult, RateWindow } from './limit-s
 export { limitsStage, type LimitsStageOptions } from './limits-stage.js'
 export { createMemoryLimitStore, type MemoryLimitStoreOptions } from './memory-limit-store.js'
 export { openFileLimitStore, type FileLimitStore, type FileLimitStoreOptions } from './file-limit-store.js'
+export { assertBudgetArguments, assertRateArguments } from './token-bucket.js'

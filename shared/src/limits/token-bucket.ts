@@ -36,6 +36,12 @@ export function assertWindow(spec: RateWindow): void {
   }
 }
 
+/**
+ * Throws the contract's TypeError for misused `consumeRate` / `refundRate` arguments; for LimitStore implementations.
+ *
+ * @example
+ * assertRateArguments(key, spec, cost, nowMs) // TypeError('LimitStore: spec.capacity must be a finite number >= 1')
+ */
 export function assertRateArguments(key: string, spec: RateWindow, cost: number, nowMs: number): void {
   assertText(key, 'key')
   assertWindow(spec)
@@ -43,6 +49,12 @@ export function assertRateArguments(key: string, spec: RateWindow, cost: number,
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) throw new TypeError('LimitStore: nowMs must be a finite number')
 }
 
+/**
+ * Throws the contract's TypeError for misused `chargeBudget` / `refundBudget` arguments (`limit` only for a charge).
+ *
+ * @example
+ * assertBudgetArguments(key, periodKey, cost, limit) // TypeError('LimitStore: periodKey must be a non-empty string')
+ */
 export function assertBudgetArguments(key: string, periodKey: string, cost: number, limit = 0): void {
   assertText(key, 'key')
   assertAmount(limit, 'limit')
