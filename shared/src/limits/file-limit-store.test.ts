@@ -100,6 +100,18 @@ describe('openFileLimitStore across restarts', () => {
     expect(lines).toEqual(['{"format":"mcp-warden-limits","version":1}', '{"key":"budget:alice","budget":{"periodKey":"2026-12-04","used":50}}'])
   })
 
+  it('compacts while running once the journal holds many lines per key, losing nothing', async () => {
+    const store = await openFileLimitStore({ file, clock: testClock() })
+    for (let i = 0; i < 1500; i += 1) await store.chargeBudget('budget:alice', 2000, '2026-12-04', 1)
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n')
+    expect(lines.length).toBeLessThan(1000)
+    expect(lines.at(-1)).toBe('{"key":"budget:alice","budget":{"periodKey":"2026-12-04","used":1500}}')
+    await store.close()
+    const reopened = await openFileLimitStore({ file, clock: testClock() })
+    expect(await reopened.chargeBudget('budget:alice', 2000, '2026-12-04', 0)).toMatchObject({ used: 1500 })
+    await reopened.close()
+  })
+
   it('drops a last line torn by a crash, and nothing before it', async () => {
     const store = await openFileLimitStore({ file, clock: testClock() })
     await store.chargeBudget('budget:alice', 10, 'p1', 4)
