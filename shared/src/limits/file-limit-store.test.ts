@@ -144,6 +144,19 @@ describe('openFileLimitStore with a damaged file', () => {
     expect(await readFile(file, 'utf8')).toBe(text)
   })
 
+  it('shows a file in the home directory as ~/…', async () => {
+    const home = process.env['HOME']
+    process.env['HOME'] = directory
+    try {
+      await openFileLimitStore({ file }).then((store) => store.close())
+      await writeFile(file, 'not json\n')
+      const store = await openFileLimitStore({ file })
+      await expect(store.chargeBudget('b', 1, 'p1', 1)).rejects.toThrow('The usage-limit ledger ~/state/limits.jsonl is damaged (line 1: not JSON)')
+    } finally {
+      process.env['HOME'] = home
+    }
+  })
+
   it('rejects misuse at the factory', async () => {
     await expect(openFileLimitStore({ file: '' })).rejects.toThrow(new TypeError('openFileLimitStore: options.file must be a non-empty path'))
   })

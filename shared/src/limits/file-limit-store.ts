@@ -21,7 +21,7 @@
  */
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, sep } from 'node:path'
 import { WardenError } from '../errors.js'
 import { systemClock, type Clock } from '../pipeline/types.js'
 import type { BudgetResult, LimitStore, RateResult, RateWindow } from './limit-store.js'
@@ -53,7 +53,7 @@ const MIN_COMPACT_LINES = 1000
 
 function shown(file: string): string {
   const home = homedir()
-  return home !== '' && file.startsWith(`${home}/`) ? `~/${file.slice(home.length + 1)}` : file
+  return home !== '' && file.startsWith(`${home}${sep}`) ? `~${file.slice(home.length)}` : file
 }
 
 function unusable(file: string, why: string, cause: unknown): WardenError {
