@@ -70,6 +70,19 @@ describe.skipIf(!redis.available)('createRedisLimitStore against a real redis-se
     await store.close().catch(() => {})
   })
 
+  it('fails closed within commandTimeoutMs when Redis does not answer', async () => {
+    const admin = createClient({ url: server.url })
+    await admin.connect()
+    const store = await createRedisLimitStore({ url: server.url, keyPrefix: `t${(prefixes += 1)}:`, commandTimeoutMs: 100 })
+    await admin.sendCommand(['CLIENT', 'PAUSE', '1000', 'ALL']) // every client's commands wait for a second
+    const started = performance.now()
+    await expect(store.chargeBudget('b', 1, 'p1', 1)).rejects.toMatchObject({ code: 'ERR_INTERNAL' })
+    expect(performance.now() - started).toBeLessThan(900)
+    await admin.sendCommand(['CLIENT', 'UNPAUSE'])
+    await store.close()
+    admin.destroy()
+  })
+
   it('rejects a URL it cannot connect to, without repeating the URL', async () => {
     const error = await createRedisLimitStore({ url: 'redis://:secret@127.0.0.1:1' }).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'ERR_INTERNAL' })

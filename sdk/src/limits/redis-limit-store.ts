@@ -14,7 +14,7 @@ import { BUDGET_SCRIPT, RATE_SCRIPT } from './limit-scripts.js'
 
 /** What the store needs of a Redis client: node-redis's `sendCommand` (a client from `createClient`). */
 export interface RedisCommandClient {
-  sendCommand(args: ReadonlyArray<string>, options?: { timeout?: number }): Promise<unknown>
+  sendCommand(args: ReadonlyArray<string>): Promise<unknown>
 }
 
 /** Options of {@link createRedisLimitStore}: give `url` (the store connects and owns the connection) or `client`. */
@@ -112,16 +112,30 @@ export async function createRedisLimitStore(options: RedisLimitStoreOptions): Pr
   const client = owned?.client ?? (options.client as RedisCommandClient)
 
   /** EVALSHA, and EVAL (which caches the script) when the server does not have it yet. */
-  async function run(script: Script, key: string, args: readonly string[]): Promise<unknown[]> {
+  async function evaluate(script: Script, key: string, args: readonly string[]): Promise<unknown[]> {
     try {
-      try {
-        return (await client.sendCommand(['EVALSHA', script.sha, '1', key, ...args], { timeout })) as unknown[]
-      } catch (error) {
-        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-        return (await client.sendCommand(['EVAL', script.text, '1', key, ...args], { timeout })) as unknown[]
-      }
+      return (await client.sendCommand(['EVALSHA', script.sha, '1', key, ...args])) as unknown[]
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
+      return (await client.sendCommand(['EVAL', script.text, '1', key, ...args])) as unknown[]
+    }
+  }
+
+  /**
+   * One script call that answers within `timeout` or fails. node-redis's own command timeout only covers the wait
+   * to be written, not the wait for the reply, so the deadline is kept here (the script may still run afterwards).
+   */
+  async function run(script: Script, key: string, args: readonly string[]): Promise<unknown[]> {
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout)
+    })
+    try {
+      return await Promise.race([evaluate(script, key, args), deadline])
     } catch (cause) {
       throw new WardenError('ERR_INTERNAL', UNREACHABLE, { stage: 'limits', cause })
+    } finally {
+      clearTimeout(timer)
     }
   }
 
