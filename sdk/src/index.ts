@@ -1,11 +1,13 @@
 /**
  * @mcp-warden/sdk — the MCP edge of MCP Warden: the governed bridge between two MCP Transports, the governed
- * Transport/Client wrappers for custom apps, and the upstream transports the proxy uses (a stdio child, or Streamable HTTP with a bearer token).
+ * Transport/Client wrappers for custom apps, a Redis limit store shared by an app's instances, and the upstream transports the proxy uses (a stdio child, or Streamable HTTP with a bearer token).
  */
 export { createBridge } from './bridge.js'
 export type { Bridge, BridgeOptions, Governance, Side } from './bridge.js'
 export { GovernedTransport, governClient } from './governed-transport.js'
 export type { GovernTransportOptions } from './governed-transport.js'
+export { createRedisLimitStore } from './limits/index.js'
+export type { RedisCommandClient, RedisLimitStore, RedisLimitStoreOptions } from './limits/index.js'
 export { createSessionGovernance } from './session-governance.js'
 export type { SessionGovernanceOptions } from './session-governance.js'
 export {

@@ -97,8 +97,8 @@ export {
   SIGNED_OUT_MESSAGE,
 } from './identity/index.js'
 export type { ClaimsMapping, IdentityMeta, IdentityMetaStageOptions, IdentityStageOptions, TokenVerifier, TokenVerifierOptions } from './identity/index.js'
-export { createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage } from './limits/index.js'
-export type { BudgetResult, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
+export { assertBudgetArguments, assertRateArguments, createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage, openFileLimitStore } from './limits/index.js'
+export type { BudgetResult, FileLimitStore, FileLimitStoreOptions, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
 export { createFileAuditSink, createMemoryAuditSink } from './audit/index.js'
 export type { FileAuditSinkOptions, MemoryAuditSink } from './audit/index.js'
 export { evaluatePolicy, mayList, parsePolicy, policyJsonSchema, policyStage } from './policy/index.js'

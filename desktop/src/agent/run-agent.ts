@@ -2,7 +2,9 @@
  * desktop/src/agent/run-agent.ts — the agent process: the socket server over a limit store and an audit file,
  * for the session it is given, until its stop signal.
  */
-import { createFileAuditSink, createMemoryLimitStore, type Clock, type LimitStore } from '@mcp-warden/core'
+import { dirname, join } from 'node:path'
+import { createFileAuditSink, type Clock, type LimitStore } from '@mcp-warden/core'
+import { createAgentLedger } from './limits/agent-ledger.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
 
@@ -14,7 +16,9 @@ export interface RunAgentOptions {
   readonly version: string
   /** Stops the agent: the socket and the lock are removed, the audit file is closed. */
   readonly signal: AbortSignal
-  /** Default: an in-memory store (limits reset when the agent restarts). */
+  /** The user's limit ledger (JSON Lines, 0600), kept across restarts. Default: limits.jsonl beside `auditFile`. */
+  readonly limitsFile?: string | undefined
+  /** Replaces the ledger file (tests); the caller closes it. */
   readonly limitStore?: LimitStore | undefined
   readonly policySnapshot?: (() => unknown) | undefined
   readonly clock?: Clock | undefined
@@ -39,13 +43,14 @@ export interface RunningAgent {
  */
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   if (!(options?.signal instanceof AbortSignal)) throw new TypeError('runAgent: options.signal must be an AbortSignal')
+  const ledger = createAgentLedger(options.limitsFile ?? join(dirname(options.auditFile), 'limits.jsonl'), options.clock)
   const audit = createFileAuditSink(options.auditFile)
   let server
   try {
     server = await startAgentServer({
       socketPath: options.socketPath,
       session: options.session,
-      limitStore: options.limitStore ?? createMemoryLimitStore(),
+      limitStore: options.limitStore ?? ledger.store,
       audit,
       policySnapshot: options.policySnapshot,
       version: options.version,
@@ -56,12 +61,15 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     await audit.close?.()
     throw error
   }
+  // Only the lock holder may open the ledger: opening compacts it in place.
+  if (options.limitStore === undefined) await ledger.open()
   const running = server
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       void running
         .close()
         .then(() => audit.close?.())
+        .then(() => ledger.close())
         .catch((error: unknown) => options.onError?.(error))
         .finally(resolve)
     }

@@ -26,7 +26,8 @@ Options:
                       ~/.local/state/mcp-warden/run/agent.sock (macOS: ~/Library/Application Support/
                       MCP Warden/run/agent.sock); on Windows the pipe \\\\.\\pipe\\mcp-warden-<user>
   --audit-file PATH   the audit log. Default: mcp-warden/audit.jsonl in $XDG_STATE_HOME (~/.local/state;
-                      macOS: ~/Library/Application Support/MCP Warden/audit.jsonl)
+                      macOS: ~/Library/Application Support/MCP Warden/audit.jsonl). The usage-limit
+                      ledger, limits.jsonl, is kept beside it
   --log-level LEVEL   error | warn | info | debug (stderr only). Default: info
   -h, --help          show this help
 

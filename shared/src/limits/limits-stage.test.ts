@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isWardenError, type WardenError } from '../errors.js'
+import { isWardenError, WardenError } from '../errors.js'
 import type {
   BudgetSpec,
   Clock,
@@ -294,6 +294,14 @@ describe('limitsStage fails closed', () => {
     const error = errorOf(await run(call('read_file', { limits: { rateLimits: [rate(1)], budgets: [budget(0)] } })))
     expect(error.code).toBe('ERR_LIMIT_EXCEEDED')
     expect(error.details).toMatchObject({ limit: 'daily', refundFailed: true })
+  })
+
+  it("passes on what the store's own WardenError says to do", async () => {
+    const damaged = new WardenError('ERR_INTERNAL', 'The usage-limit ledger ~/limits.jsonl is damaged (line 2: not JSON). Move the file aside.')
+    const { run } = setup({ ...createMemoryLimitStore(), consumeRate: () => Promise.reject(damaged) })
+    const error = errorOf(await run(call('read_file', { limits: { rateLimits: [rate(1)] } })))
+    expect(error.code).toBe('ERR_INTERNAL')
+    expect(error.message).toBe(`Usage limits could not be checked, so the call was not made. ${damaged.message}`)
   })
 
   it('denies with ERR_INTERNAL when the store throws synchronously', async () => {

@@ -10,7 +10,7 @@
  * come from `clock.now()` in UTC, and the store never moves a budget back to an earlier period (limit-store.ts).
  * Fails closed: no identity, no allow decision, or a store that throws → deny with ERR_INTERNAL.
  */
-import { WardenError } from '../errors.js'
+import { isWardenError, WardenError } from '../errors.js'
 import type { Identity, MessageContext, Operation, PolicyDecision, Stage, Verdict } from '../pipeline/types.js'
 import { systemClock, type Clock } from '../pipeline/types.js'
 import { budgetPeriodEnd, budgetPeriodKey } from './budget-period.js'
@@ -143,9 +143,10 @@ export function limitsStage(options: LimitsStageOptions): Stage {
     const { identity, decision } = context
     if (identity === undefined) return { action: 'deny', error: uncheckedBecause('the call has no verified identity') }
     if (decision?.effect !== 'allow') return { action: 'deny', error: uncheckedBecause('the call has no policy decision') }
+    // A store's own WardenError already says what to do (e.g. which ledger file is damaged); other causes do not.
     const failed = (cause: unknown): Verdict => ({
       action: 'deny',
-      error: internalError(`Usage limits could not be checked, so the call was not made. ${RETRY_LATER}`, cause),
+      error: internalError(`Usage limits could not be checked, so the call was not made. ${isWardenError(cause) ? cause.message : RETRY_LATER}`, cause),
     })
     try {
       const server = context.session.server

@@ -6,20 +6,12 @@
  * restarts. Memory is bounded by `maxKeys`: see `makeRoom` for what is evicted first.
  */
 import type { BudgetResult, LimitStore, RateResult, RateWindow } from './limit-store.js'
+import { assertAmount, assertRateArguments, assertText, EPSILON, refill, retryAfter, tokensAt, type Bucket } from './token-bucket.js'
 
 /** Options of {@link createMemoryLimitStore}. */
 export interface MemoryLimitStoreOptions {
   /** Most keys (buckets plus budget counters) kept at once; a positive integer, default 10,000. */
   readonly maxKeys?: number | undefined
-}
-
-interface Bucket {
-  readonly kind: 'rate'
-  tokens: number
-  /** Latest monotonic time this bucket was refilled to. */
-  updatedMs: number
-  capacity: number
-  windowSeconds: number
 }
 
 interface Counter {
@@ -31,58 +23,6 @@ interface Counter {
 type Entry = Bucket | Counter
 
 const DEFAULT_MAX_KEYS = 10_000
-/** Floating-point slack: ten refills of a tenth of a token make a whole token, and 0.1 + 0.2 fits a limit of 0.3. */
-const EPSILON = 1e-9
-
-function assertText(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`LimitStore: ${name} must be a non-empty string`)
-}
-
-function assertAmount(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`LimitStore: ${name} must be a finite number >= 0`)
-  }
-}
-
-function assertWindow(spec: RateWindow): void {
-  if (typeof spec !== 'object' || spec === null || !Number.isFinite(spec.capacity) || spec.capacity < 1) {
-    throw new TypeError('LimitStore: spec.capacity must be a finite number >= 1')
-  }
-  if (!Number.isFinite(spec.windowSeconds) || spec.windowSeconds <= 0) {
-    throw new TypeError('LimitStore: spec.windowSeconds must be a finite number > 0')
-  }
-}
-
-function assertRateArguments(key: string, spec: RateWindow, cost: number, nowMs: number): void {
-  assertText(key, 'key')
-  assertWindow(spec)
-  assertAmount(cost, 'cost')
-  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) throw new TypeError('LimitStore: nowMs must be a finite number')
-}
-
-function tokensPerMs(bucket: Bucket): number {
-  return bucket.capacity / (bucket.windowSeconds * 1000)
-}
-
-/** Tokens the bucket would hold at `nowMs`; time before `updatedMs` refills nothing. */
-function tokensAt(bucket: Bucket, nowMs: number): number {
-  const elapsed = Math.max(0, nowMs - bucket.updatedMs)
-  return Math.min(bucket.capacity, bucket.tokens + elapsed * tokensPerMs(bucket))
-}
-
-/** Brings a bucket up to `nowMs` under the current spec (a policy update may have changed it). */
-function refill(bucket: Bucket, spec: RateWindow, nowMs: number): void {
-  bucket.tokens = tokensAt(bucket, nowMs)
-  bucket.updatedMs = Math.max(bucket.updatedMs, nowMs)
-  bucket.capacity = spec.capacity
-  bucket.windowSeconds = spec.windowSeconds
-  bucket.tokens = Math.min(bucket.tokens, spec.capacity)
-}
-
-function retryAfter(bucket: Bucket, cost: number): number {
-  if (cost > bucket.capacity) return Number.POSITIVE_INFINITY
-  return Math.max(1, Math.ceil((cost - bucket.tokens) / tokensPerMs(bucket)))
-}
 
 /**
  * Creates a {@link LimitStore} held in this process's memory.
