@@ -29,9 +29,11 @@ export type AuditLogEvent =
       readonly kind: 'log'
       readonly event: 'spool-ingested'
       readonly time: string
-      /** The spool file a proxy wrote while the agent was unreachable, and how many records it held. */
+      /** The spool file a proxy wrote while the agent was unreachable, how many records it held, and how many
+       * lines were not records (a proxy killed mid-write). */
       readonly file: string
       readonly records: number
+      readonly skipped: number
     }
 
 /** One entry of the log: a record of a call, or an event of the log. */
