@@ -1,0 +1,210 @@
+/**
+ * test/audit-agent.test.ts — the agent's chained audit log with real processes on a real socket: the agent killed
+ * with SIGKILL under load loses no acknowledged record and leaves a log that verifies; an unwritable audit directory
+ * makes a pipeline through the agent deny; outcome records spooled while the agent was gone are taken in by the next.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createPipeline, verifyAuditLog, type AuditRecord, type MessageContext } from '../shared/dist/index.js'
+import { connectAgent, createRemoteAuditSink, type AgentClient } from '../desktop/dist/agent/client/index.js'
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/agent-process.mjs', import.meta.url))
+const runningAsRoot = process.getuid?.() === 0
+
+interface AgentProcess {
+  readonly child: ChildProcess
+  readonly serving: Promise<void>
+  readonly exited: Promise<void>
+  stderr(): string
+}
+
+let dir: string
+let socketPath: string
+let auditDir: string
+let spoolDir: string
+const processes: AgentProcess[] = []
+const clients: AgentClient[] = []
+
+function startAgent(): AgentProcess {
+  const child = spawn(process.execPath, [FIXTURE, socketPath, auditDir, spoolDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const serving = new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      if (stdout.includes('serving\n')) resolve()
+    })
+    void exited.then(() => reject(new Error(`the agent exited before serving: ${stderr}`)))
+  })
+  const started = { child, serving, exited, stderr: () => stderr }
+  processes.push(started)
+  return started
+}
+
+async function connect(): Promise<AgentClient> {
+  const client = await connectAgent({ socketPath, client: { name: 'audit-it', version: '1' }, server: { name: 'fs' } })
+  clients.push(client)
+  return client
+}
+
+function record(id: string, kind: AuditRecord['kind'] = 'decision'): AuditRecord {
+  return {
+    id,
+    time: new Date().toISOString(),
+    kind,
+    direction: kind === 'decision' ? 'to-server' : 'to-client',
+    server: 'fs',
+    sessionId: 'load',
+    method: 'tools/call',
+    target: 'read_file',
+    requestId: id,
+    identity: { issuer: 'https://idp.example.com', subject: 'alice' },
+    decision: 'allow',
+    reasons: ['engineers-fs'],
+    findings: [],
+    modifications: [],
+    outcome: kind === 'decision' ? 'forwarded' : 'ok',
+    latencyMs: 0.5,
+  }
+}
+
+function loggedIds(): Set<string> {
+  const ids = new Set<string>()
+  for (const name of readdirSync(auditDir).sort()) {
+    for (const line of readFileSync(join(auditDir, name), 'utf8').split('\n')) {
+      try {
+        const id = (JSON.parse(line) as { id?: unknown }).id
+        if (typeof id === 'string') ids.add(id)
+      } catch {
+        // a torn last line: verifyAuditLog accounts for it
+      }
+    }
+  }
+  return ids
+}
+
+const toolCall = (): MessageContext => ({
+  direction: 'to-server',
+  message: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'read_file', arguments: {} } },
+  operation: { kind: 'tool', method: 'tools/call', name: 'read_file', arguments: {} },
+  session: { server: 'fs', sessionId: 's1', transport: 'stdio' },
+  findings: [],
+  modifications: [],
+  receivedAt: Date.now(),
+})
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'warden-audit-it-'))
+  socketPath = join(dir, 'run', 'agent.sock')
+  auditDir = join(dir, 'audit')
+  spoolDir = join(dir, 'audit-spool')
+})
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close()
+  for (const started of processes.splice(0)) {
+    if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL')
+    await started.exited
+  }
+  chmodSync(dir, 0o700)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the agent as the single audit writer', () => {
+  it('killed with SIGKILL under load: every acknowledged append is in the log, which verifies; a new agent continues the chain', async () => {
+    const agent = startAgent()
+    await agent.serving
+    const loaders = await Promise.all([connect(), connect(), connect(), connect()])
+    const acknowledged = new Set<string>()
+    let failed = 0
+    let killed = false
+    const KILL_AFTER = 1500
+    // 4 clients, 8 appends in flight each, until the agent is gone.
+    const lanes = loaders.flatMap((client, c) =>
+      Array.from({ length: 8 }, async (_, lane) => {
+        for (let i = 0; !killed || acknowledged.size < KILL_AFTER; i += 1) {
+          const id = `c${c}-l${lane}-${i}`
+          try {
+            await client.appendAudit(record(id))
+            acknowledged.add(id)
+            if (acknowledged.size >= KILL_AFTER && !killed) {
+              killed = true
+              agent.child.kill('SIGKILL')
+            }
+          } catch {
+            failed += 1
+            if (killed) return
+          }
+        }
+      }),
+    )
+    await Promise.all(lanes)
+    await agent.exited
+    expect(killed).toBe(true)
+    expect(failed).toBeGreaterThan(0) // appends were in flight when it died
+
+    const report = await verifyAuditLog(auditDir)
+    expect(report.problem).toBeUndefined()
+    expect(report.ok).toBe(true)
+    expect(report.torn.length).toBeLessThanOrEqual(1)
+    const logged = loggedIds()
+    expect([...acknowledged].filter((id) => !logged.has(id))).toEqual([])
+
+    const next = startAgent()
+    await next.serving
+    await (await connect()).appendAudit(record('after-restart'))
+    next.child.kill('SIGTERM')
+    await next.exited
+    const after = await verifyAuditLog(auditDir)
+    expect(after).toMatchObject({ ok: true, lastSeq: report.lastSeq + report.torn.length + 1 })
+  })
+
+  it.each([
+    ['a part of its path is a file', () => writeFileSync(join(dir, 'audit'), ''), false],
+    ['it is read-only', () => mkdirSync(auditDir, { mode: 0o500 }), true],
+  ])('when the audit directory cannot be written (%s), appends reject and a pipeline through the agent denies', async (_case, prepare, needsNonRoot) => {
+    if (needsNonRoot && runningAsRoot) return // root writes to a 0500 directory; the case above covers root
+    prepare()
+    const agent = startAgent()
+    await agent.serving
+    const client = await connect()
+    await expect(client.appendAudit(record('r1'))).rejects.toMatchObject({ message: expect.stringContaining('Cannot write the audit log at') })
+    const pipeline = createPipeline({ stages: [], audit: createRemoteAuditSink(client, { spoolDir }) })
+    const outcome = await pipeline.process(toolCall())
+    expect(outcome.action).toBe('deny')
+    expect(outcome.action === 'deny' && outcome.error.message).toBe(
+      'MCP Warden could not write its audit log, so this call was blocked. Check the audit directory, or contact your administrator.',
+    )
+    expect(agent.stderr()).toContain('agent error: Cannot write the audit log at')
+  })
+
+  it('outcome records of forwarded calls survive the agent: spooled by the proxy, taken in by the next agent; new calls fail closed', async () => {
+    const agent = startAgent()
+    await agent.serving
+    const client = await connect()
+    const sink = createRemoteAuditSink(client, { spoolDir })
+    await sink.append(record('call-1'))
+    agent.child.kill('SIGKILL')
+    await agent.exited
+
+    await sink.append(record('result-1', 'result'))
+    await expect(sink.append(record('call-2'))).rejects.toMatchObject({ code: 'ERR_AGENT_UNAVAILABLE' })
+    expect(readdirSync(spoolDir)).toHaveLength(1)
+
+    const next = startAgent()
+    await next.serving
+    expect(readdirSync(spoolDir)).toEqual([])
+    const entries = readdirSync(auditDir)
+      .sort()
+      .flatMap((name) => readFileSync(join(auditDir, name), 'utf8').trim().split('\n'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(entries.map((e) => e['id'] ?? e['event'])).toEqual(['call-1', 'result-1', 'spool-ingested'])
+    expect(await verifyAuditLog(auditDir)).toMatchObject({ ok: true, entries: 3 })
+  })
+})
