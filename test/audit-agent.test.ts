@@ -3,8 +3,8 @@
  * with SIGKILL under load loses no acknowledged record and leaves a log that verifies; an unwritable audit directory
  * makes a pipeline through the agent deny; outcome records spooled while the agent was gone are taken in by the next.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -106,12 +106,24 @@ beforeEach(() => {
   spoolDir = join(dir, 'audit-spool')
 })
 
+let mounted: string | undefined
+
+/** A 512 KiB tmpfs at `path`, to fill the disk for real; false where mounting is not allowed (not root, a container). */
+function smallDisk(path: string): boolean {
+  mkdirSync(path, { recursive: true })
+  if (!runningAsRoot || spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', path]).status !== 0) return false
+  mounted = path
+  return true
+}
+
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close()
   for (const started of processes.splice(0)) {
     if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL')
     await started.exited
   }
+  if (mounted !== undefined) spawnSync('umount', [mounted])
+  mounted = undefined
   chmodSync(dir, 0o700)
   rmSync(dir, { recursive: true, force: true })
 })
@@ -165,12 +177,7 @@ describe('the agent as the single audit writer', () => {
     expect(after).toMatchObject({ ok: true, lastSeq: report.lastSeq + report.torn.length + 1 })
   })
 
-  it.each([
-    ['a part of its path is a file', () => writeFileSync(join(dir, 'audit'), ''), false],
-    ['it is read-only', () => mkdirSync(auditDir, { mode: 0o500 }), true],
-  ])('when the audit directory cannot be written (%s), appends reject and a pipeline through the agent denies', async (_case, prepare, needsNonRoot) => {
-    if (needsNonRoot && runningAsRoot) return // root writes to a 0500 directory; the case above covers root
-    prepare()
+  async function expectDenied(): Promise<void> {
     const agent = startAgent()
     await agent.serving
     const client = await connect()
@@ -182,6 +189,53 @@ describe('the agent as the single audit writer', () => {
       'MCP Warden could not write its audit log, so this call was blocked. Check the audit directory, or contact your administrator.',
     )
     expect(agent.stderr()).toContain('agent error: Cannot write the audit log at')
+  }
+
+  it('when a part of the audit directory\'s path is a file, appends reject and a pipeline through the agent denies', async () => {
+    writeFileSync(join(dir, 'audit'), '')
+    await expectDenied()
+  })
+
+  // root may write to a 0500 directory; the case above and the full disk below run as root too.
+  it.skipIf(runningAsRoot)('when the audit directory is read-only, appends reject and a pipeline through the agent denies', async () => {
+    mkdirSync(auditDir, { mode: 0o500 })
+    await expectDenied()
+  })
+
+  it('when the disk is full, appends reject and a pipeline through the agent denies; with room again, the chain goes on', async (context) => {
+    if (!smallDisk(auditDir)) {
+      context.skip('needs root and permission to mount a tmpfs (the unit tests fake ENOSPC instead)')
+      return
+    }
+    const agent = startAgent()
+    await agent.serving
+    const client = await connect()
+    await client.appendAudit(record('before'))
+    // Fill the disk: a filler file as large as the file system lets it be.
+    const filler = join(auditDir, 'filler')
+    const chunk = Buffer.alloc(4096, 120)
+    const fd = openSync(filler, 'w')
+    try {
+      for (;;) writeSync(fd, chunk)
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC')
+    } finally {
+      closeSync(fd)
+    }
+    // The log's last page may still hold a few lines; the first append that needs a new one fails.
+    const accepted = ['before']
+    let failure: unknown
+    for (let i = 0; i < 64 && failure === undefined; i += 1) {
+      await client.appendAudit(record(`fill-${i}`)).then(() => accepted.push(`fill-${i}`), (error: unknown) => (failure = error))
+    }
+    expect(failure).toMatchObject({ message: expect.stringContaining('the disk is full (ENOSPC)') })
+    const pipeline = createPipeline({ stages: [], audit: createRemoteAuditSink(client, { spoolDir }) })
+    expect((await pipeline.process(toolCall())).action).toBe('deny')
+
+    unlinkSync(filler)
+    await client.appendAudit(record('after'))
+    expect([...loggedIds()]).toEqual([...accepted, 'after'])
+    expect(await verifyAuditLog(auditDir)).toMatchObject({ ok: true, entries: accepted.length + 1, torn: [] })
   })
 
   it('outcome records of forwarded calls survive the agent: spooled by the proxy, taken in by the next agent; new calls fail closed', async () => {
