@@ -1,7 +1,8 @@
 /**
  * test/audit-agent.test.ts — the agent's chained audit log with real processes on a real socket: the agent killed
- * with SIGKILL under load loses no acknowledged record and leaves a log that verifies; an unwritable audit directory
- * makes a pipeline through the agent deny; outcome records spooled while the agent was gone are taken in by the next.
+ * with SIGKILL under load loses no acknowledged record and leaves a log that verifies; a proxy killed under load
+ * leaves a decision record for every call that reached the server; an unwritable directory or a full disk makes a
+ * pipeline through the agent deny; outcome records spooled while the agent was gone are taken in by the next.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
@@ -13,6 +14,7 @@ import { createPipeline, verifyAuditLog, type AuditRecord, type MessageContext }
 import { connectAgent, createRemoteAuditSink, type AgentClient } from '../desktop/dist/agent/client/index.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/agent-process.mjs', import.meta.url))
+const LOAD_PROXY = fileURLToPath(new URL('./fixtures/audit-load-proxy.mjs', import.meta.url))
 const runningAsRoot = process.getuid?.() === 0
 
 interface AgentProcess {
@@ -175,6 +177,37 @@ describe('the agent as the single audit writer', () => {
     await next.exited
     const after = await verifyAuditLog(auditDir)
     expect(after).toMatchObject({ ok: true, lastSeq: report.lastSeq + report.torn.length + 1 })
+  })
+
+  it('a proxy killed with SIGKILL under load: every call that reached the server has its decision record, and the log verifies', async () => {
+    const agent = startAgent()
+    await agent.serving
+    const serverLog = join(dir, 'server.log')
+    const proxy = spawn(process.execPath, [LOAD_PROXY, socketPath, serverLog, spoolDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const proxyExited = new Promise<void>((resolve) => proxy.once('exit', () => resolve()))
+    let proxyErr = ''
+    proxy.stderr.setEncoding('utf8').on('data', (chunk: string) => (proxyErr += chunk))
+    await new Promise<void>((resolve, reject) => {
+      proxy.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('ready') && resolve())
+      void proxyExited.then(() => reject(new Error(`the load proxy exited: ${proxyErr}`)))
+    })
+    proxy.kill('SIGKILL')
+    await proxyExited
+
+    const reached = readFileSync(serverLog, 'utf8').trim().split('\n')
+    expect(reached.length).toBeGreaterThanOrEqual(200)
+    // The agent has answered every append it will: stop it, so the log is complete and closed.
+    agent.child.kill('SIGTERM')
+    await agent.exited
+    const decided = new Set<unknown>()
+    for (const name of readdirSync(auditDir).sort()) {
+      for (const line of readFileSync(join(auditDir, name), 'utf8').trim().split('\n')) {
+        const entry = JSON.parse(line) as { kind?: string; requestId?: unknown; outcome?: string }
+        if (entry.kind === 'decision' && entry.outcome === 'forwarded') decided.add(entry.requestId)
+      }
+    }
+    expect(reached.filter((id) => !decided.has(id))).toEqual([])
+    expect(await verifyAuditLog(auditDir)).toMatchObject({ ok: true, torn: [] })
   })
 
   async function expectDenied(): Promise<void> {
