@@ -128,6 +128,47 @@ describe('createChainedAuditLog', () => {
     expect(await verifyAuditLog(dir)).toMatchObject({ ok: true, files: 4, entries: 7 })
   })
 
+  it('never starts a file that sorts before the current one when the clock goes back', async () => {
+    const dir = freshDir()
+    const { at, clock } = testClock()
+    const log = createChainedAuditLog({ dir, clock, maxFileBytes: 600 })
+    await log.append(record('a'))
+    at.ms -= 24 * 3600_000
+    await log.append(record('b'))
+    await log.close()
+    expect(readdirSync(dir).sort()).toEqual(['audit-20261204-001.jsonl', 'audit-20261204-002.jsonl'])
+    expect(await verifyAuditLog(dir)).toMatchObject({ ok: true, entries: 2 })
+  })
+
+  it('continues the chain past an empty newest file (a crash right after a rotation)', async () => {
+    const dir = freshDir()
+    const { clock } = testClock()
+    const first = createChainedAuditLog({ dir, clock })
+    await first.append(record('a'))
+    await first.close()
+    writeFileSync(join(dir, 'audit-20261204-002.jsonl'), '', { mode: 0o600 })
+    const second = createChainedAuditLog({ dir, clock })
+    await second.append(record('b'))
+    await second.close()
+    expect(readFileSync(join(dir, 'audit-20261204-002.jsonl'), 'utf8')).toContain('"seq":2')
+    expect(await verifyAuditLog(dir)).toMatchObject({ ok: true, files: 2, entries: 2 })
+  })
+
+  it('refuses to continue after a last complete line that is not a chained entry, and says to verify', async () => {
+    const dir = freshDir()
+    const { clock } = testClock()
+    const first = createChainedAuditLog({ dir, clock })
+    await first.append(record('a'))
+    await first.close()
+    appendFileSync(join(dir, 'audit-20261204-001.jsonl'), '{"id":"forged"}\n')
+    const second = createChainedAuditLog({ dir, clock })
+    await expect(second.append(record('b'))).rejects.toMatchObject({
+      code: 'ERR_AUDIT_UNAVAILABLE',
+      message: 'The audit log cannot continue its chain: line 2 of audit-20261204-001.jsonl is not a chained entry. Run `mcp-warden audit verify` to see what changed.',
+    })
+    await second.close()
+  })
+
   it('keeps at most maxFiles files, deleting the oldest; verify starts from the first kept entry', async () => {
     const dir = freshDir()
     const log = createChainedAuditLog({ dir, clock: testClock().clock, maxFileBytes: 600, maxFiles: 2 })
