@@ -38,6 +38,8 @@ export interface ChainedAuditLogOptions {
   readonly clock?: Pick<Clock, 'now'> | undefined
   /** Told about every event the log writes about itself (a torn line found at open). */
   readonly onEvent?: ((event: AuditLogEvent) => void) | undefined
+  /** Told about failures that do not fail an append: deleting old files for retention (retried at the next rotation). */
+  readonly onError?: ((error: unknown) => void) | undefined
 }
 
 /** The log: an {@link AuditSink} whose `append` resolves once the entry is on disk. */
@@ -129,7 +131,8 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
     // A clock that went back never makes a file sort before the one it follows.
     if (last === undefined || day > last.day) await startFile(auditFileName(day, 1))
     else await startFile(auditFileName(last.day, last.index + 1))
-    await applyRetention()
+    // Old files that cannot be deleted do not make calls fail: the log grows past its cap until the next rotation.
+    await applyRetention().catch((error: unknown) => options.onError?.(auditUnavailable(dir, error)))
   }
 
   async function applyRetention(): Promise<void> {

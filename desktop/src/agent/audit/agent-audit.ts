@@ -48,6 +48,7 @@ export function createAgentAudit(
     maxTotalBytes: options.maxTotalBytes,
     clock,
     onEvent: options.onEvent,
+    onError,
   })
   const { spoolDir } = options
   const spoolCheckMs = options.spoolCheckMs ?? DEFAULT_SPOOL_CHECK_MS
