@@ -36,7 +36,7 @@ afterEach(async () => {
 
 /** Starts the built agent (fixture over a fake session) and resolves once it serves. */
 async function startAgent(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [FIXTURE, join(dir, 'agent.sock'), join(dir, 'state', 'audit.jsonl')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [FIXTURE, join(dir, 'agent.sock'), join(dir, 'state', 'audit')], { stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let stdout = ''
   let stderr = ''

@@ -19,8 +19,8 @@ interface AgentProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-function startAgentProcess(socketPath: string, auditFile: string, env: NodeJS.ProcessEnv = {}): AgentProcess {
-  const child = spawn(process.execPath, [FIXTURE, socketPath, auditFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function startAgentProcess(socketPath: string, auditDir: string, env: NodeJS.ProcessEnv = {}): AgentProcess {
+  const child = spawn(process.execPath, [FIXTURE, socketPath, auditDir], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const seen: string[] = []
   const waiters: { lines: string[]; resolve: (line: string) => void }[] = []
   let buffer = ''
@@ -56,12 +56,12 @@ function startAgentProcess(socketPath: string, auditFile: string, env: NodeJS.Pr
 
 let dir: string
 let socketPath: string
-let auditFile: string
+let auditDir: string
 const processes: AgentProcess[] = []
 const clients: AgentClient[] = []
 
 function agent(env?: NodeJS.ProcessEnv): AgentProcess {
-  const started = startAgentProcess(socketPath, auditFile, env)
+  const started = startAgentProcess(socketPath, auditDir, env)
   processes.push(started)
   return started
 }
@@ -69,7 +69,7 @@ function agent(env?: NodeJS.ProcessEnv): AgentProcess {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'warden-agent-it-'))
   socketPath = join(dir, 'run', 'agent.sock')
-  auditFile = join(dir, 'audit.jsonl')
+  auditDir = join(dir, 'audit')
 })
 
 afterEach(async () => {

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -59,7 +59,7 @@ let remote: BearerServer
 let dir: string
 let env: Record<string, string>
 
-const auditFile = (): string => join(dir, 'state', 'mcp-warden', 'audit.jsonl')
+const auditDir = (): string => join(dir, 'state', 'mcp-warden', 'audit')
 const agentDir = (): string => join(env['XDG_RUNTIME_DIR']!, 'mcp-warden')
 
 /** The pid in the agent's lock file, or undefined when no agent holds it. */
@@ -121,8 +121,9 @@ async function echo(client: Client, message: string): Promise<ToolResult> {
 }
 
 async function auditRecords(): Promise<AuditRecord[]> {
-  const text = await readFile(auditFile(), 'utf8')
-  return text.trim().split('\n').map((line) => JSON.parse(line) as AuditRecord)
+  const files = (await readdir(auditDir())).sort()
+  const texts = await Promise.all(files.map((name) => readFile(join(auditDir(), name), 'utf8')))
+  return texts.flatMap((text) => text.trim().split('\n')).map((line) => JSON.parse(line) as AuditRecord)
 }
 
 /** `mcp-warden login --device`, with the person approving the code shown on stdout at the IdP's pages. */

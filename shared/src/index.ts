@@ -99,8 +99,31 @@ export {
 export type { ClaimsMapping, IdentityMeta, IdentityMetaStageOptions, IdentityStageOptions, TokenVerifier, TokenVerifierOptions } from './identity/index.js'
 export { assertBudgetArguments, assertRateArguments, createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage, openFileLimitStore } from './limits/index.js'
 export type { BudgetResult, FileLimitStore, FileLimitStoreOptions, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
-export { createFileAuditSink, createMemoryAuditSink } from './audit/index.js'
-export type { FileAuditSinkOptions, MemoryAuditSink } from './audit/index.js'
+export {
+  canonicalJson,
+  chainHash,
+  createChainedAuditLog,
+  createFileAuditSink,
+  createMemoryAuditSink,
+  GENESIS_HASH,
+  listAuditFiles,
+  readAuditFile,
+  verifyAuditLog,
+} from './audit/index.js'
+export type {
+  AuditFileChunk,
+  AuditFileName,
+  AuditLogEntry,
+  AuditLogEvent,
+  AuditProblem,
+  AuditProblemKind,
+  AuditVerifyReport,
+  ChainedAuditLog,
+  ChainedAuditLogOptions,
+  ChainedLine,
+  FileAuditSinkOptions,
+  MemoryAuditSink,
+} from './audit/index.js'
 export { evaluatePolicy, mayList, parsePolicy, policyJsonSchema, policyStage } from './policy/index.js'
 export type { CompiledPolicy, PolicyDocument, PolicyFormat, PolicyRequest, PolicyRule, PolicyStageOptions } from './policy/index.js'
 export { createStandardPipeline } from './standard-pipeline.js'

@@ -1,9 +1,10 @@
 /**
- * desktop/src/agent/run-agent.ts — the agent process: the socket server over a limit store and an audit file,
- * for the session it is given, until its stop signal.
+ * desktop/src/agent/run-agent.ts — the agent process: the socket server over a limit store and the chained audit
+ * log, for the session it is given, until its stop signal.
  */
 import { dirname, join } from 'node:path'
-import { createFileAuditSink, type Clock, type LimitStore } from '@mcp-warden/core'
+import type { Clock, LimitStore } from '@mcp-warden/core'
+import { createAgentAudit, type AgentAuditOptions } from './audit/agent-audit.js'
 import { createAgentLedger } from './limits/agent-ledger.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
@@ -11,12 +12,12 @@ import { startAgentServer } from './server/agent-server.js'
 export interface RunAgentOptions {
   readonly socketPath: string
   readonly session: AgentSession
-  /** The user's audit log (JSON Lines, 0600); the agent is its single writer. */
-  readonly auditFile: string
+  /** The user's audit log: its directory, retention and spool (see agent-audit.ts); the agent is its single writer. */
+  readonly audit: AgentAuditOptions
   readonly version: string
-  /** Stops the agent: the socket and the lock are removed, the audit file is closed. */
+  /** Stops the agent: the socket and the lock are removed, the audit log is closed. */
   readonly signal: AbortSignal
-  /** The user's limit ledger (JSON Lines, 0600), kept across restarts. Default: limits.jsonl beside `auditFile`. */
+  /** The user's limit ledger (JSON Lines, 0600), kept across restarts. Default: limits.jsonl beside the audit directory. */
   readonly limitsFile?: string | undefined
   /** Replaces the ledger file (tests); the caller closes it. */
   readonly limitStore?: LimitStore | undefined
@@ -38,13 +39,13 @@ export interface RunningAgent {
  * @example
  * const stop = new AbortController()
  * process.once('SIGTERM', () => stop.abort())
- * const agent = await runAgent({ socketPath, session, auditFile, version: '0.1.0', signal: stop.signal })
+ * const agent = await runAgent({ socketPath, session, audit: { dir }, version: '0.1.0', signal: stop.signal })
  * await agent.stopped
  */
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   if (!(options?.signal instanceof AbortSignal)) throw new TypeError('runAgent: options.signal must be an AbortSignal')
-  const ledger = createAgentLedger(options.limitsFile ?? join(dirname(options.auditFile), 'limits.jsonl'), options.clock)
-  const audit = createFileAuditSink(options.auditFile)
+  const ledger = createAgentLedger(options.limitsFile ?? join(dirname(options.audit.dir), 'limits.jsonl'), options.clock)
+  const audit = createAgentAudit(options.audit, { clock: options.clock, onError: options.onError })
   let server
   try {
     server = await startAgentServer({
@@ -58,17 +59,19 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       onError: options.onError,
     })
   } catch (error) {
-    await audit.close?.()
+    await audit.close()
     throw error
   }
   // Only the lock holder may open the ledger: opening compacts it in place.
   if (options.limitStore === undefined) await ledger.open()
   const running = server
+  // Only now, as the one agent of this user (the server holds the lock), is the log opened and the spool taken in.
+  await audit.start()
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       void running
         .close()
-        .then(() => audit.close?.())
+        .then(() => audit.close())
         .then(() => ledger.close())
         .catch((error: unknown) => options.onError?.(error))
         .finally(resolve)

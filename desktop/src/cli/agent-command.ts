@@ -2,10 +2,9 @@
  * desktop/src/cli/agent-command.ts — `mcp-warden agent`: the per-user agent, headless. The desktop app runs the
  * same code; a proxy that finds no agent starts this verb detached.
  */
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
+import { EXIT_CODE, WardenError, type AuditLogEvent, type ExitCode } from '@mcp-warden/core'
+import { defaultAuditDir, defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { agentSocketPath } from '../agent/protocol/socket-path.js'
 import { isAgentAlreadyRunning } from '../agent/server/agent-lock.js'
 import { openSession } from '../agent/open-session.js'
@@ -15,7 +14,7 @@ import type { CliIo } from './io.js'
 import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './logger.js'
 import { VERSION } from './main.js'
 
-export const AGENT_HELP = `Usage: mcp-warden agent [--socket PATH] [--audit-file PATH] [--log-level LEVEL]
+export const AGENT_HELP = `Usage: mcp-warden agent [--socket PATH] [--audit-dir DIR] [--audit-keep-files N] [--audit-keep-mb N] [--log-level LEVEL]
 
 Runs the MCP Warden agent for this user: it holds the sign-in session and serves every mcp-warden proxy
 of the user (tokens, usage limits, the audit log, the policy) over a socket only this user can open.
@@ -25,9 +24,12 @@ Options:
   --socket PATH       where to listen. Default: $XDG_RUNTIME_DIR/mcp-warden/agent.sock, else
                       ~/.local/state/mcp-warden/run/agent.sock (macOS: ~/Library/Application Support/
                       MCP Warden/run/agent.sock); on Windows the pipe \\\\.\\pipe\\mcp-warden-<user>
-  --audit-file PATH   the audit log. Default: mcp-warden/audit.jsonl in $XDG_STATE_HOME (~/.local/state;
-                      macOS: ~/Library/Application Support/MCP Warden/audit.jsonl). The usage-limit
-                      ledger, limits.jsonl, is kept beside it
+  --audit-dir DIR     the audit log's directory (hash-chained files audit-YYYYMMDD-NNN.jsonl, 64 MiB each
+                      at most, a new one every UTC day). Default: mcp-warden/audit in $XDG_STATE_HOME
+                      (~/.local/state; macOS: ~/Library/Application Support/MCP Warden/audit)
+  --audit-keep-files N  keep at most N audit files, deleting the oldest. Default: all
+  --audit-keep-mb N   keep at most N MiB of audit files, deleting the oldest. Default: all
+                      The usage-limit ledger, limits.jsonl, is kept beside the audit directory
   --log-level LEVEL   error | warn | info | debug (stderr only). Default: info
   -h, --help          show this help
 
@@ -43,7 +45,9 @@ export interface AgentCommandOptions {
 
 interface AgentArgs {
   readonly socket: string | undefined
-  readonly auditFile: string | undefined
+  readonly auditDir: string | undefined
+  readonly keepFiles: number | undefined
+  readonly keepBytes: number | undefined
   readonly logLevel: LogLevel
 }
 
@@ -52,7 +56,14 @@ function usage(message: string): WardenError {
 }
 
 function parseAgentArgs(argv: readonly string[]): AgentArgs | 'help' {
-  let values: { socket?: string | undefined; 'audit-file'?: string | undefined; 'log-level'?: string | undefined; help?: boolean | undefined }
+  let values: {
+    socket?: string | undefined
+    'audit-dir'?: string | undefined
+    'audit-keep-files'?: string | undefined
+    'audit-keep-mb'?: string | undefined
+    'log-level'?: string | undefined
+    help?: boolean | undefined
+  }
   try {
     ;({ values } = parseArgs({
       args: [...argv],
@@ -60,7 +71,9 @@ function parseAgentArgs(argv: readonly string[]): AgentArgs | 'help' {
       allowPositionals: false,
       options: {
         socket: { type: 'string' },
-        'audit-file': { type: 'string' },
+        'audit-dir': { type: 'string' },
+        'audit-keep-files': { type: 'string' },
+        'audit-keep-mb': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,15 +84,23 @@ function parseAgentArgs(argv: readonly string[]): AgentArgs | 'help' {
   if (values.help === true) return 'help'
   const logLevel = values['log-level'] ?? 'info'
   if (!isLogLevel(logLevel)) throw usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`)
-  return { socket: values.socket, auditFile: values['audit-file'], logLevel }
+  const keepFiles = positiveCount('--audit-keep-files', values['audit-keep-files'])
+  const keepMb = positiveCount('--audit-keep-mb', values['audit-keep-mb'])
+  return { socket: values.socket, auditDir: values['audit-dir'], keepFiles, keepBytes: keepMb === undefined ? undefined : keepMb * 1024 * 1024, logLevel }
 }
 
-/** The user's audit log when `--audit-file` is not given. */
-export function defaultAuditFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string = homedir()): string {
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'MCP Warden', 'audit.jsonl')
-  if (platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'MCP Warden', 'audit.jsonl')
-  const state = env['XDG_STATE_HOME']
-  return join(state !== undefined && state.startsWith('/') ? state : join(home, '.local', 'state'), 'mcp-warden', 'audit.jsonl')
+function positiveCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^[1-9]\d{0,8}$/.test(value)) throw usage(`${flag} must be a whole number from 1, e.g. ${flag} 90.`)
+  return Number(value)
+}
+
+/** What the log says about itself, for the person running the agent. */
+function describeAuditEvent(event: AuditLogEvent): string {
+  if (event.event === 'torn-line') {
+    return `the audit log's line ${event.line} of ${event.file} was cut short (the agent stopped while writing it); a torn-line entry records it and the log goes on in a new file`
+  }
+  return `took ${event.records} audit record(s) that proxies kept while the agent was unreachable into the log from ${event.file}${event.skipped > 0 ? ` (${event.skipped} unreadable line(s) skipped)` : ''}`
 }
 
 /** The product's session: the settings in force, the OS keychain and the organisation's IdP. */
@@ -105,7 +126,13 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
     const agent = await runAgent({
       socketPath,
       session,
-      auditFile: parsed.auditFile ?? defaultAuditFile(io.env, process.platform),
+      audit: {
+        dir: parsed.auditDir ?? defaultAuditDir(io.env, process.platform),
+        spoolDir: defaultAuditSpoolDir(io.env, process.platform),
+        maxFiles: parsed.keepFiles,
+        maxTotalBytes: parsed.keepBytes,
+        onEvent: (event) => log.warn(describeAuditEvent(event)),
+      },
       version: VERSION,
       signal,
       onError: (error) => log.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`),

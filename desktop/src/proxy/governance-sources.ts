@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type AuditSink, type LimitStore, type StandardPipelineOptions } from '@mcp-warden/core'
 import type { UpstreamTokenSource } from '@mcp-warden/sdk'
+import { defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { createRemoteAuditSink, createRemoteLimitStore, spawnDetachedAgent } from '../agent/client/index.js'
 import { agentSocketPath } from '../agent/protocol/socket-path.js'
 import { envUpstreamToken } from '../cli/proxy-upstream.js'
@@ -101,7 +102,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     // The agent's session hands out the ID token of our own client: issuer and audience come from the settings.
     verifier: createTokenVerifier({ issuer: identity.issuer, audience: identity.clientId }),
     limitStore: createRemoteLimitStore(agent),
-    audit: createRemoteAuditSink(agent),
+    audit: createRemoteAuditSink(agent, { spoolDir: defaultAuditSpoolDir(options.env, process.platform) }),
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
     identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
     close: () => link.close(),

@@ -159,7 +159,7 @@ describe('createFileAuditSink', () => {
  * files it imports into a scratch folder, so the children run the same source as the tests above, with no build.
  */
 describe('createFileAuditSink with concurrent writers', () => {
-  const SOURCES = ['errors.ts', 'audit/record.ts', 'audit/file-audit-sink.ts']
+  const SOURCES = ['errors.ts', 'audit/record.ts', 'audit/audit-errors.ts', 'audit/file-audit-sink.ts']
   const PER_WRITER = 5_000
   const build = join(scratch, 'build')
   const CHILD = `

@@ -20,6 +20,7 @@
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync, constants } from 'node:fs'
 import { dirname } from 'node:path'
 import { WardenError } from '../errors.js'
+import { auditUnavailable as unavailable } from './audit-errors.js'
 import type { AuditRecord, AuditSink } from './record.js'
 
 /** Options of {@link createFileAuditSink}. */
@@ -30,32 +31,6 @@ export interface FileAuditSinkOptions {
 
 const DEFAULT_MODE = 0o600
 const APPEND_FLAGS = constants.O_APPEND | constants.O_CREAT | constants.O_WRONLY
-
-/** Plain words for the errors people meet; anything else is shown by its code. */
-const REASONS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  // mkdir's answer when a part of the directory path exists as a file
-  EEXIST: 'a part of the path exists and is not a directory',
-  EISDIR: 'the path is a directory',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-}
-
-function reasonOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string') return error instanceof Error ? error.message : 'unknown error'
-  const words = REASONS[code]
-  return words === undefined ? code : `${words} (${code})`
-}
-
-function unavailable(path: string, error: unknown): WardenError {
-  const message = `Cannot write the audit log at ${path}: ${reasonOf(error)}. Check the directory exists and is writable.`
-  return new WardenError('ERR_AUDIT_UNAVAILABLE', message, { cause: error })
-}
 
 /** Opens for appending (creating the file, and its directory with 0700); narrows the mode of an existing file. */
 function openForAppend(path: string, mode: number): number {

@@ -2,7 +2,9 @@
  * desktop/src/agent/client/remote-stores.ts — the agent's limit ledger and audit writer behind the core's
  * `LimitStore` and `AuditSink` interfaces, so a proxy's stages use them unchanged.
  */
-import type { AuditSink, LimitStore } from '@mcp-warden/core'
+import { randomUUID } from 'node:crypto'
+import { isWardenError, WardenError, type AuditSink, type LimitStore } from '@mcp-warden/core'
+import { spoolAuditRecord } from '../audit/audit-spool.js'
 import type { AgentClient } from './agent-client.js'
 
 /**
@@ -22,14 +24,43 @@ export function createRemoteLimitStore(client: AgentClient): LimitStore {
   }
 }
 
+/** Options of {@link createRemoteAuditSink}. */
+export interface RemoteAuditSinkOptions {
+  /**
+   * Where outcome records go when the agent is unreachable (see desktop/src/agent/audit/audit-spool.ts), e.g.
+   * `defaultAuditSpoolDir(env, process.platform)`. Without it, every failed append rejects.
+   */
+  readonly spoolDir?: string | undefined
+}
+
 /**
  * An `AuditSink` that hands records to the agent, the user's single audit writer. A rejected append (agent gone,
- * disk full there) rejects, so the pipeline fails closed as configured.
+ * disk full there) rejects, so the pipeline fails closed as configured. One exception, with `spoolDir`: the
+ * outcome (`result`) record of a call already forwarded, when the agent is unreachable (`ERR_AGENT_UNAVAILABLE`),
+ * is written to this proxy's spool file and resolves; the agent takes it in later.
  *
  * @example
- * const pipeline = createStandardPipeline({ audit: createRemoteAuditSink(agent), … })
+ * const pipeline = createStandardPipeline({ audit: createRemoteAuditSink(agent, { spoolDir }), … })
  */
-export function createRemoteAuditSink(client: AgentClient): AuditSink {
+export function createRemoteAuditSink(client: AgentClient, options: RemoteAuditSinkOptions = {}): AuditSink {
   if (typeof client?.appendAudit !== 'function') throw new TypeError('createRemoteAuditSink: client must be an AgentClient')
-  return { append: (record) => client.appendAudit(record) }
+  const { spoolDir } = options
+  if (spoolDir !== undefined && (typeof spoolDir !== 'string' || spoolDir === '')) throw new TypeError('createRemoteAuditSink: options.spoolDir must be a non-empty string')
+  // One file per sink: spool files of several proxies never interleave.
+  const spoolFile = `spool-${process.pid}-${randomUUID()}.jsonl`
+  return {
+    append: async (record) => {
+      try {
+        await client.appendAudit(record)
+      } catch (error) {
+        if (spoolDir === undefined || record.kind !== 'result' || !isWardenError(error) || error.code !== 'ERR_AGENT_UNAVAILABLE') throw error
+        try {
+          spoolAuditRecord(spoolDir, spoolFile, record)
+        } catch (spoolError) {
+          const message = `MCP Warden could not hand an outcome record to its agent (${error.message}) nor keep it in ${spoolDir}. Check that directory is writable.`
+          throw new WardenError('ERR_AUDIT_UNAVAILABLE', message, { cause: spoolError })
+        }
+      }
+    },
+  }
 }

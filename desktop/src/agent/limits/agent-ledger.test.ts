@@ -36,7 +36,7 @@ afterEach(async () => {
 
 async function start(): Promise<() => Promise<void>> {
   const stop = new AbortController()
-  const agent = await runAgent({ socketPath: join(dir, 'agent.sock'), session, auditFile: join(dir, 'state', 'audit.jsonl'), version: '1', signal: stop.signal })
+  const agent = await runAgent({ socketPath: join(dir, 'agent.sock'), session, audit: { dir: join(dir, 'state', 'audit') }, version: '1', signal: stop.signal })
   const entry = { agent, stop }
   running.push(entry)
   return async () => {
