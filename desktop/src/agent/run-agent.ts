@@ -3,6 +3,7 @@
  * for the session it is given, until its stop signal.
  */
 import { createFileAuditSink, createMemoryLimitStore, type Clock, type LimitStore } from '@mcp-warden/core'
+import type { CentralPolicySource } from './policy/central-policy-source.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
 
@@ -16,7 +17,11 @@ export interface RunAgentOptions {
   readonly signal: AbortSignal
   /** Default: an in-memory store (limits reset when the agent restarts). */
   readonly limitStore?: LimitStore | undefined
-  readonly policySnapshot?: (() => unknown) | undefined
+  /**
+   * The organisation's signed policy (`openCentralPolicy`); started with the agent and stopped with it. Without
+   * one, `policy.snapshot` answers null and each proxy uses its own policy file (development opt-in).
+   */
+  readonly policy?: CentralPolicySource | undefined
   readonly clock?: Clock | undefined
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -40,6 +45,7 @@ export interface RunningAgent {
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   if (!(options?.signal instanceof AbortSignal)) throw new TypeError('runAgent: options.signal must be an AbortSignal')
   const audit = createFileAuditSink(options.auditFile)
+  const policy = options.policy
   let server
   try {
     server = await startAgentServer({
@@ -47,7 +53,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       session: options.session,
       limitStore: options.limitStore ?? createMemoryLimitStore(),
       audit,
-      policySnapshot: options.policySnapshot,
+      policySnapshot: policy === undefined ? () => null : () => policy.snapshot(),
       version: options.version,
       clock: options.clock,
       onError: options.onError,
@@ -56,9 +62,12 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
     await audit.close?.()
     throw error
   }
+  // Only the agent that holds the socket polls the policy URL.
+  void policy?.start()
   const running = server
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
+      policy?.close()
       void running
         .close()
         .then(() => audit.close?.())

@@ -3,12 +3,14 @@
  * same code; a proxy that finds no agent starts this verb detached.
  */
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
 import { agentSocketPath } from '../agent/protocol/socket-path.js'
 import { isAgentAlreadyRunning } from '../agent/server/agent-lock.js'
 import { openSession } from '../agent/open-session.js'
+import { openCentralPolicy } from '../agent/policy/open-central-policy.js'
+import { loadOrgSettings } from '../settings/load-org-settings.js'
 import { runAgent } from '../agent/run-agent.js'
 import type { AgentSession } from '../agent/session/agent-session.js'
 import type { CliIo } from './io.js'
@@ -100,11 +102,18 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
   const socketPath = parsed.socket ?? agentSocketPath(io.env, process.platform)
   const session = await (options.createSession ?? productSession)(io)
   const signal = io.stopSignal ?? new AbortController().signal
+  const auditFile = parsed.auditFile ?? defaultAuditFile(io.env, process.platform)
+  // The product's central policy; an injected session (tests) comes without one.
+  const policy =
+    options.createSession === undefined
+      ? openCentralPolicy({ settings: (await loadOrgSettings({ env: io.env })).settings, session, cacheFile: join(dirname(auditFile), 'policy-cache.json'), log })
+      : undefined
   try {
     const agent = await runAgent({
       socketPath,
       session,
-      auditFile: parsed.auditFile ?? defaultAuditFile(io.env, process.platform),
+      policy,
+      auditFile,
       version: VERSION,
       signal,
       onError: (error) => log.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`),
