@@ -139,12 +139,14 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const log = createLogger(io.stderr, 'proxy', parsed.logLevel)
   const config = await loadProxyConfig({ flag: parsed.config, env: io.env, cwd: io.cwd })
-  const policy = await loadPolicyFile(config.policy.file)
+  const localPolicy = await loadPolicyFile(config.policy.file)
   const upstreamUrl = parsed.upstream.kind === 'url' ? parsed.upstream.url.href : undefined
   const sources =
     config.mode === 'agent'
       ? await agentSources({ config, env: io.env, log, server: { name: parsed.name, upstreamUrl }, version: VERSION })
       : headlessSources(config, io.env, log)
+  // With the agent, its central signed policy when the settings name one (refreshed in the background).
+  const policy = await sources.policy(localPolicy, config.policy.file)
   const isStdio = parsed.upstream.kind === 'command'
   const pipeline = createStandardPipeline({
     resolveToken: sources.resolveToken,
