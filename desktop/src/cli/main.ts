@@ -16,6 +16,7 @@ Commands:
   logout    sign out: revoke the session at the identity provider and clear the keychain
   status    who is signed in, until when; the agent, the settings and the policy in force
   agent     run this user's MCP Warden agent (session, limits, audit) without the app
+  policy    keygen, sign and verify the organisation's signed policy bundles
   scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
   demo      see every concern at work against a local identity provider and a sample server
   dev-idp   run the development identity provider and write settings for it (try sign-in locally)
@@ -51,6 +52,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   agent: {
     run: async (argv, io) => (await import('./agent-command.js')).agentCommand(argv, io),
     help: async () => (await import('./agent-command.js')).AGENT_HELP,
+  },
+  policy: {
+    run: async (argv, io) => (await import('./policy-command.js')).policyCommand(argv, io),
+    help: async () => (await import('./policy-command.js')).POLICY_HELP,
   },
   scan: {
     run: async (argv, io) => (await import('./scan-command.js')).scanCommand(argv, io),
