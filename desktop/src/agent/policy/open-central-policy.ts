@@ -47,15 +47,25 @@ export function openCentralPolicy(options: OpenCentralPolicyOptions): CentralPol
   if (keys === undefined) {
     throw new WardenError('ERR_CONFIG_INVALID', 'The settings name policy.url but no policy.signingKeys: add the public keys the policy is signed with (docs/policy-distribution.md).')
   }
+  const maxStalenessSeconds = settings.policy?.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS
   return createCentralPolicySource({
     url,
     signingKeys: keys as JWK[],
-    maxStalenessSeconds: settings.policy?.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS,
+    maxStalenessSeconds,
+    pollIntervalMs: pollInterval(maxStalenessSeconds),
     // An access token whose audience is the policy URL (RFC 8707), never the ID token or the sign-in token.
     accessToken: async () => (await session.upstreamToken(url)).token,
     cacheFile: options.cacheFile,
     onEvent: (event) => logEvent(log, event),
   })
+}
+
+/**
+ * Every 5 minutes, but at least four times within the staleness limit (so that one or two failed checks do not
+ * make a reachable source stale), and at most once a second.
+ */
+export function pollInterval(maxStalenessSeconds: number): number {
+  return Math.min(300_000, Math.max(1000, Math.floor((maxStalenessSeconds * 1000) / 4)))
 }
 
 function logEvent(log: Logger, event: PolicySourceEvent): void {
