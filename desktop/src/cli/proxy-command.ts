@@ -39,7 +39,9 @@ Options:
 
 With \`agent: {}\` in the configuration, identity, usage limits and audit come from your MCP Warden agent
 (started if none runs; sign in with \`mcp-warden login\`), and a --url server gets an access token issued
-for it by your identity provider. Headless, without an agent, the identity token is read from the
+for it by your identity provider. The policy is then your organisation's signed policy, kept current by the
+agent (docs/policy-distribution.md); the configuration's policy file is enforced only when the settings name no
+policy.url (development). Headless, without an agent, the identity token is read from the
 variable named in the configuration (default MCP_WARDEN_TOKEN), and a --url server's token from
 identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN). Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
 verified identity on every request under params._meta["dev.mcpwarden/identity"].
