@@ -104,9 +104,9 @@ export async function agentPolicy(options: AgentPolicyOptions): Promise<AgentPol
         const { snapshot, policy } = state
         const expired = snapshot.expiresAt !== null && now() >= snapshot.expiresAt * 1000
         const reason = snapshot.stale ? (snapshot.reason ?? 'unreachable') : expired ? 'expired' : undefined
-        if (reason !== undefined || policy === undefined) {
-          const why = reason ?? 'never-fetched'
-          throw new WardenError('ERR_POLICY_STALE', STALE_TEXT[why], { stage: 'policy', details: { reason: why, revision: snapshot.revision } })
+        if (reason !== undefined) throw new WardenError('ERR_POLICY_STALE', STALE_TEXT[reason], { stage: 'policy', details: { reason, revision: snapshot.revision } })
+        if (policy === undefined) {
+          throw new WardenError('ERR_POLICY_STALE', `This MCP Warden proxy cannot load your organisation's policy revision ${snapshot.revision}, so calls are refused. Update MCP Warden.`, { stage: 'policy', details: { reason: 'unloadable', revision: snapshot.revision } })
         }
         return policy
       }

@@ -19,6 +19,8 @@ describe('the agent policy source from the settings', () => {
   it('a policy.url needs signing keys; with them the source exists', () => {
     const withoutKeys = { identity, policy: { url: 'https://p.example.com/policy.jws' } } as OrgSettings
     expect(() => openCentralPolicy({ settings: withoutKeys, session, cacheFile: '/tmp/x', log })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }))
+    const rsa = { identity, policy: { url: 'https://p.example.com/policy.jws', signingKeys: [{ kty: 'RSA' as const, n: 'AQAB', e: 'AQAB', kid: 'r' }] } } as OrgSettings
+    expect(() => openCentralPolicy({ settings: rsa, session, cacheFile: '/tmp/x', log })).toThrow('policy.signingKeys[0] cannot verify policy bundles')
     const settings = { identity, policy: { url: 'https://p.example.com/policy.jws', signingKeys: [key] } } as OrgSettings
     const source = openCentralPolicy({ settings, session, cacheFile: '/tmp/x', log })
     expect(source).toBeDefined()

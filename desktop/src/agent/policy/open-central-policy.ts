@@ -7,7 +7,7 @@
  * settings (only an administrator's under managed settings: a user file cannot set `policy.url`) name a URL, only a
  * bundle signed with one of `policy.signingKeys` is enforced, and proxies ignore their files.
  */
-import { WardenError } from '@mcp-warden/core'
+import { pinnedAlgorithm, WardenError } from '@mcp-warden/core'
 import type { JWK } from 'jose'
 import type { Logger } from '../../cli/logger.js'
 import type { OrgSettings } from '../../settings/org-settings.js'
@@ -47,6 +47,11 @@ export function openCentralPolicy(options: OpenCentralPolicyOptions): CentralPol
   if (keys === undefined) {
     throw new WardenError('ERR_CONFIG_INVALID', 'The settings name policy.url but no policy.signingKeys: add the public keys the policy is signed with (docs/policy-distribution.md).')
   }
+  keys.forEach((key, i) => {
+    if (typeof key.kid !== 'string' || pinnedAlgorithm(key) === undefined) {
+      throw new WardenError('ERR_CONFIG_INVALID', `The settings' policy.signingKeys[${i}] cannot verify policy bundles: each key needs a "kid" and must be EC P-256 (ES256) or OKP Ed25519 (EdDSA). Use \`mcp-warden policy keygen\`.`)
+    }
+  })
   const maxStalenessSeconds = settings.policy?.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS
   return createCentralPolicySource({
     url,
