@@ -6,9 +6,8 @@
  * Needs dbus-daemon, gnome-keyring-daemon and gdbus (`.ci/with-keyring.sh` / CI): skipped with a message without
  * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
  */
-import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditRecord } from '../shared/src/index.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
+import { loginWithDeviceCode, readAgentAudit } from './helpers/agent-session.js'
 import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
 import { testPolicy, type ToolResult } from './helpers/governed.js'
@@ -120,25 +120,12 @@ async function echo(client: Client, message: string): Promise<ToolResult> {
   return (await client.callTool({ name: 'echo', arguments: { message } })) as ToolResult
 }
 
-async function auditRecords(): Promise<AuditRecord[]> {
-  const files = (await readdir(auditDir())).sort()
-  const texts = await Promise.all(files.map((name) => readFile(join(auditDir(), name), 'utf8')))
-  return texts.flatMap((text) => text.trim().split('\n')).map((line) => JSON.parse(line) as AuditRecord)
+function auditRecords(): Promise<AuditRecord[]> {
+  return readAgentAudit(auditDir())
 }
 
-/** `mcp-warden login --device`, with the person approving the code shown on stdout at the IdP's pages. */
-async function login(accountId: string): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [CLI, 'login', '--device'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
-  let stdout = ''
-  let approved: Promise<void> | undefined
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-    const code = /enter the code:\s+(\S+)/.exec(stdout)?.[1]
-    if (code !== undefined && approved === undefined) approved = idp.approveDevice(code, accountId)
-  })
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  await approved
-  return { code: exitCode, stdout }
+function login(accountId: string): Promise<{ code: number | null; stdout: string }> {
+  return loginWithDeviceCode(env, idp, accountId)
 }
 
 describe.skipIf(skip)(title, () => {

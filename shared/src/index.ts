@@ -125,6 +125,8 @@ export type {
   MemoryAuditSink,
 } from './audit/index.js'
 export { evaluatePolicy, mayList, parsePolicy, policyJsonSchema, policyStage } from './policy/index.js'
+export { createPolicyBundleVerifier, pinnedAlgorithm, POLICY_BUNDLE_ALGORITHMS, POLICY_BUNDLE_TYPE, signPolicyBundle, verifyPolicyBundle } from './policy/index.js'
+export type { BundleRejection, PolicyBundleAlgorithm, PolicyBundleVerifier, SignPolicyBundleOptions, VerifiedPolicyBundle, VerifyBundleOptions } from './policy/index.js'
 export type { CompiledPolicy, PolicyDocument, PolicyFormat, PolicyRequest, PolicyRule, PolicyStageOptions } from './policy/index.js'
 export { createStandardPipeline } from './standard-pipeline.js'
 export type { StandardPipelineOptions } from './standard-pipeline.js'

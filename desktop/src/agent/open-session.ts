@@ -36,7 +36,7 @@ export async function openSession(env: NodeJS.ProcessEnv): Promise<OpenedSession
     allowInsecureLoopbackHttp: identity.allowInsecureLoopbackHttp,
     resourceParameter: identity.resourceParameter,
     // Some IdPs (oidc-provider, Okta) mint audience-bound tokens on refresh only for resources named at sign-in.
-    resources: Object.values(upstreams ?? {}).map((upstream) => upstream.url),
+    resources: [...Object.values(upstreams ?? {}).map((upstream) => upstream.url), ...(loaded.settings.policy?.url === undefined ? [] : [loaded.settings.policy.url])],
     secrets,
   })
   return { session, secrets, loaded }

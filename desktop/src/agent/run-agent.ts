@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import type { Clock, LimitStore } from '@mcp-warden/core'
 import { createAgentAudit, type AgentAuditOptions } from './audit/agent-audit.js'
 import { createAgentLedger } from './limits/agent-ledger.js'
+import type { CentralPolicySource } from './policy/central-policy-source.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
 
@@ -21,7 +22,11 @@ export interface RunAgentOptions {
   readonly limitsFile?: string | undefined
   /** Replaces the ledger file (tests); the caller closes it. */
   readonly limitStore?: LimitStore | undefined
-  readonly policySnapshot?: (() => unknown) | undefined
+  /**
+   * The organisation's signed policy (`openCentralPolicy`); started with the agent and stopped with it. Without
+   * one, `policy.snapshot` answers null and each proxy uses its own policy file (development opt-in).
+   */
+  readonly policy?: CentralPolicySource | undefined
   readonly clock?: Clock | undefined
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -46,6 +51,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   if (!(options?.signal instanceof AbortSignal)) throw new TypeError('runAgent: options.signal must be an AbortSignal')
   const ledger = createAgentLedger(options.limitsFile ?? join(dirname(options.audit.dir), 'limits.jsonl'), options.clock)
   const audit = createAgentAudit(options.audit, { clock: options.clock, onError: options.onError })
+  const policy = options.policy
   let server
   try {
     server = await startAgentServer({
@@ -53,7 +59,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       session: options.session,
       limitStore: options.limitStore ?? ledger.store,
       audit,
-      policySnapshot: options.policySnapshot,
+      policySnapshot: policy === undefined ? () => null : () => policy.snapshot(),
       version: options.version,
       clock: options.clock,
       onError: options.onError,
@@ -64,11 +70,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   }
   // Only the lock holder may open the ledger: opening compacts it in place.
   if (options.limitStore === undefined) await ledger.open()
+  // Only the agent that holds the socket polls the policy URL.
+  void policy?.start()
   const running = server
   // Only now, as the one agent of this user (the server holds the lock), is the log opened and the spool taken in.
   await audit.start()
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
+      policy?.close()
       void running
         .close()
         .then(() => audit.close())

@@ -2,12 +2,15 @@
  * desktop/src/cli/agent-command.ts — `mcp-warden agent`: the per-user agent, headless. The desktop app runs the
  * same code; a proxy that finds no agent starts this verb detached.
  */
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EXIT_CODE, WardenError, type AuditLogEvent, type ExitCode } from '@mcp-warden/core'
 import { defaultAuditDir, defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { agentSocketPath } from '../agent/protocol/socket-path.js'
 import { isAgentAlreadyRunning } from '../agent/server/agent-lock.js'
 import { openSession } from '../agent/open-session.js'
+import { openCentralPolicy } from '../agent/policy/open-central-policy.js'
+import { loadOrgSettings } from '../settings/load-org-settings.js'
 import { runAgent } from '../agent/run-agent.js'
 import type { AgentSession } from '../agent/session/agent-session.js'
 import type { CliIo } from './io.js'
@@ -122,17 +125,24 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
   const socketPath = parsed.socket ?? agentSocketPath(io.env, process.platform)
   const session = await (options.createSession ?? productSession)(io)
   const signal = io.stopSignal ?? new AbortController().signal
+  const auditDir = parsed.auditDir ?? defaultAuditDir(io.env, process.platform)
+  // The product's central policy; an injected session (tests) comes without one.
+  const policy =
+    options.createSession === undefined
+      ? openCentralPolicy({ settings: (await loadOrgSettings({ env: io.env })).settings, session, cacheFile: join(dirname(auditDir), 'policy-cache.json'), log })
+      : undefined
   try {
     const agent = await runAgent({
       socketPath,
       session,
       audit: {
-        dir: parsed.auditDir ?? defaultAuditDir(io.env, process.platform),
+        dir: auditDir,
         spoolDir: defaultAuditSpoolDir(io.env, process.platform),
         maxFiles: parsed.keepFiles,
         maxTotalBytes: parsed.keepBytes,
         onEvent: (event) => log.warn(describeAuditEvent(event)),
       },
+      policy,
       version: VERSION,
       signal,
       onError: (error) => log.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`),

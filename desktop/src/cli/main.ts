@@ -17,6 +17,7 @@ Commands:
   status    who is signed in, until when; the agent, the settings and the policy in force
   agent     run this user's MCP Warden agent (session, limits, audit) without the app
   audit     check the audit log's hash chain (verify) and read it (tail)
+  policy    keygen, sign and verify the organisation's signed policy bundles
   scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
   demo      see every concern at work against a local identity provider and a sample server
   dev-idp   run the development identity provider and write settings for it (try sign-in locally)
@@ -56,6 +57,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   audit: {
     run: async (argv, io) => (await import('./audit-command.js')).auditCommand(argv, io),
     help: async () => (await import('./audit-command.js')).AUDIT_HELP,
+  },
+  policy: {
+    run: async (argv, io) => (await import('./policy-command.js')).policyCommand(argv, io),
+    help: async () => (await import('./policy-command.js')).POLICY_HELP,
   },
   scan: {
     run: async (argv, io) => (await import('./scan-command.js')).scanCommand(argv, io),

@@ -39,7 +39,9 @@ Options:
 
 With \`agent: {}\` in the configuration, identity, usage limits and audit come from your MCP Warden agent
 (started if none runs; sign in with \`mcp-warden login\`), and a --url server gets an access token issued
-for it by your identity provider. Headless, without an agent, the identity token is read from the
+for it by your identity provider. The policy is then your organisation's signed policy, kept current by the
+agent (docs/policy-distribution.md); the configuration's policy file is enforced only when the settings name no
+policy.url (development). Headless, without an agent, the identity token is read from the
 variable named in the configuration (default MCP_WARDEN_TOKEN), and a --url server's token from
 identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN). Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
 verified identity on every request under params._meta["dev.mcpwarden/identity"].
@@ -139,12 +141,14 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const log = createLogger(io.stderr, 'proxy', parsed.logLevel)
   const config = await loadProxyConfig({ flag: parsed.config, env: io.env, cwd: io.cwd })
-  const policy = await loadPolicyFile(config.policy.file)
+  const localPolicy = await loadPolicyFile(config.policy.file)
   const upstreamUrl = parsed.upstream.kind === 'url' ? parsed.upstream.url.href : undefined
   const sources =
     config.mode === 'agent'
       ? await agentSources({ config, env: io.env, log, server: { name: parsed.name, upstreamUrl }, version: VERSION })
       : headlessSources(config, io.env, log)
+  // With the agent, its central signed policy when the settings name one (refreshed in the background).
+  const policy = await sources.policy(localPolicy, config.policy.file)
   const isStdio = parsed.upstream.kind === 'command'
   const pipeline = createStandardPipeline({
     resolveToken: sources.resolveToken,

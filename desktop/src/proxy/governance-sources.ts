@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type AuditSink, type LimitStore, type StandardPipelineOptions } from '@mcp-warden/core'
+import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type AuditSink, type CompiledPolicy, type LimitStore, type StandardPipelineOptions } from '@mcp-warden/core'
 import type { UpstreamTokenSource } from '@mcp-warden/sdk'
 import { defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { createRemoteAuditSink, createRemoteLimitStore, spawnDetachedAgent } from '../agent/client/index.js'
@@ -16,6 +16,7 @@ import { describeSettings } from '../cli/settings-notes.js'
 import type { AgentProxyConfig, HeadlessProxyConfig } from '../config/proxy-config.js'
 import { loadOrgSettings } from '../settings/load-org-settings.js'
 import { createAgentLink } from './agent-link.js'
+import { agentPolicy } from './agent-policy.js'
 
 export interface GovernanceSources {
   readonly resolveToken: StandardPipelineOptions['resolveToken']
@@ -25,6 +26,11 @@ export interface GovernanceSources {
   readonly upstreamToken: UpstreamTokenSource
   /** For a stdio server listed in the settings' `upstreams`: a token issued for it, sent under `_meta` with the identity. */
   readonly identityMetaToken?: (() => Promise<string>) | undefined
+  /**
+   * The policy to enforce, given the proxy's own policy file: headless, that file; with the agent, the agent's
+   * central policy (kept current in the background) unless the settings name none.
+   */
+  policy(local: CompiledPolicy, file: string): Promise<CompiledPolicy | (() => CompiledPolicy)>
   close(): void
 }
 
@@ -44,6 +50,7 @@ export function headlessSources(config: HeadlessProxyConfig, env: NodeJS.Process
     limitStore: createMemoryLimitStore(),
     audit: createFileAuditSink(config.audit.file),
     upstreamToken: envUpstreamToken(env, config.identity.upstreamTokenEnv),
+    policy: async (local) => local,
     close: () => undefined,
   }
 }
@@ -97,6 +104,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     spawnAgent: () => spawnDetachedAgent(process.execPath, [launcherPath(), 'agent'], agentEnvironment(options.env)),
   })
   const agent = link.client
+  let stopPolicy = (): void => undefined
   return {
     resolveToken: async () => (await agent.idToken()).token,
     // The agent's session hands out the ID token of our own client: issuer and audience come from the settings.
@@ -105,6 +113,14 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     audit: createRemoteAuditSink(agent, { spoolDir: defaultAuditSpoolDir(options.env, process.platform) }),
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
     identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
-    close: () => link.close(),
+    policy: async (localPolicy, localPolicyFile) => {
+      const policy = await agentPolicy({ agent, localPolicy, localPolicyFile, log: options.log })
+      stopPolicy = () => policy.close()
+      return policy.current
+    },
+    close: () => {
+      stopPolicy()
+      link.close()
+    },
   }
 }

@@ -5,6 +5,7 @@
 import { WardenError, type AuditRecord, type BudgetResult, type RateResult, type RateWindow } from '@mcp-warden/core'
 import type { IssuedToken, SessionStatus } from '../session/agent-session.js'
 import type { AgentMethod, AgentParams, AgentResult, HelloParams } from '../protocol/methods.js'
+import type { PolicySnapshot } from '../protocol/schemas.js'
 import { START_HINT, openAgentConnection, type AgentConnection } from './agent-connection.js'
 
 export interface ConnectAgentOptions {
@@ -32,8 +33,8 @@ export interface AgentClient {
   chargeBudget(key: string, limit: number, periodKey: string, cost: number): Promise<BudgetResult>
   refundBudget(key: string, periodKey: string, cost: number): Promise<void>
   appendAudit(record: AuditRecord): Promise<void>
-  /** The agent's policy snapshot (placeholder: whatever its `policySnapshot()` returns), or null. */
-  policySnapshot(): Promise<unknown>
+  /** The central policy the agent holds, or null when the settings name no policy URL (use the local file). */
+  policySnapshot(): Promise<PolicySnapshot | null>
   close(): void
 }
 

@@ -9,6 +9,7 @@ import {
   budgetResultSchema,
   issuedTokenSchema,
   limitSchemas,
+  policySnapshotSchema,
   rateResultSchema,
   sessionStatusSchema,
 } from './schemas.js'
@@ -63,8 +64,8 @@ export const AGENT_METHODS = {
     result: ack,
   },
   'audit.append': { params: z.strictObject({ record: auditRecordSchema }), result: ack },
-  /** Placeholder source until the central policy lands: whatever the agent's `policySnapshot()` returns (JSON). */
-  'policy.snapshot': { params: none, result: z.object({ snapshot: z.json().nullable() }) },
+  /** The central policy in force, or null when the settings name no policy URL (proxies use their policy file). */
+  'policy.snapshot': { params: none, result: z.object({ snapshot: policySnapshotSchema.nullable() }) },
 } as const
 
 export type AgentMethod = keyof typeof AGENT_METHODS

@@ -86,3 +86,21 @@ export const auditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
   outcome: z.enum(['forwarded', 'denied', 'dropped', 'ok', 'error', 'tool-error']),
   latencyMs: z.number().finite(),
 })
+
+/**
+ * The central policy as the agent holds it (`policy.snapshot`); `null` instead of this when the settings name no
+ * policy URL (each proxy then uses its own policy file: the development opt-in, docs/policy-distribution.md).
+ * `stale` means: refuse every call with ERR_POLICY_STALE (`reason` says why).
+ */
+export const policySnapshotSchema = z.object({
+  revision: z.number().int().min(1).nullable(),
+  /** The verified document's text (up to the bundle limit); null when no valid bundle was ever received. */
+  policyText: z.string().max(3 * 1024 * 1024).nullable(),
+  /** Seconds since the epoch: the last time the source confirmed the policy in force (200 or 304). */
+  checkedAt: z.number().finite().nullable(),
+  expiresAt: z.number().finite().nullable(),
+  stale: z.boolean(),
+  reason: z.enum(['never-fetched', 'unreachable', 'expired']).optional(),
+})
+
+export type PolicySnapshot = z.output<typeof policySnapshotSchema>

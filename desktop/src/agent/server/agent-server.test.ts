@@ -66,7 +66,7 @@ let audit: MemoryAuditSink
 let server: AgentServer | undefined
 
 async function start(session: AgentSession = fakeSession(), path = socketPath): Promise<AgentServer> {
-  server = await startAgentServer({ socketPath: path, session, limitStore: createMemoryLimitStore(), audit, version: '9.9.9', policySnapshot: () => ({ revision: 'r1', text: 'rules: []' }) })
+  server = await startAgentServer({ socketPath: path, session, limitStore: createMemoryLimitStore(), audit, version: '9.9.9', policySnapshot: () => ({ revision: 1, policyText: 'rules: []', checkedAt: 1, expiresAt: 2, stale: false }) })
   return server
 }
 
@@ -224,7 +224,7 @@ describe('the protocol, frame by frame', () => {
   it('passes the policy snapshot through', async () => {
     const client = await greeted()
     client.send(request(1, 'policy.snapshot', {}))
-    expect(await client.next()).toMatchObject({ ok: true, result: { snapshot: { revision: 'r1', text: 'rules: []' } } })
+    expect(await client.next()).toMatchObject({ ok: true, result: { snapshot: { revision: 1, policyText: 'rules: []', stale: false } } })
   })
 })
 

@@ -9,7 +9,7 @@ import { systemClock, WardenError, type AuditSink, type Clock, type LimitStore }
 import type { AgentSession } from '../session/agent-session.js'
 import { isNamedPipe } from '../protocol/socket-path.js'
 import { acquireAgentLock, type AgentLock } from './agent-lock.js'
-import { createHandlers } from './handlers.js'
+import { createHandlers, type HandlerContext } from './handlers.js'
 import { ensurePrivateDirectory } from './private-directory.js'
 import { probeSocket } from './probe-socket.js'
 import { serveConnection } from './serve-connection.js'
@@ -20,7 +20,7 @@ export interface AgentServerOptions {
   readonly limitStore: LimitStore
   readonly audit: AuditSink
   /** Placeholder source of `policy.snapshot` (any JSON value, e.g. `{ revision, text }`) until central policy lands. */
-  readonly policySnapshot?: (() => unknown) | undefined
+  readonly policySnapshot?: HandlerContext['policySnapshot'] | undefined
   /** The agent's version, sent in `hello`. */
   readonly version: string
   /** Its monotonic clock times the rate buckets. Default: the system clock. */

@@ -5,6 +5,7 @@ import { WardenError, type AuditSink, type Clock, type LimitStore } from '@mcp-w
 import type { AgentSession } from '../session/agent-session.js'
 import { AGENT_PROTOCOL, type AgentMethod, type AgentParams, type AgentResult, type HelloParams } from '../protocol/methods.js'
 import { negotiateProtocol } from '../protocol/negotiate.js'
+import type { PolicySnapshot } from '../protocol/schemas.js'
 
 /** What the agent knows about one connection: what it declared in `hello`. */
 export interface ConnectionState {
@@ -15,7 +16,8 @@ export interface HandlerContext {
   readonly session: AgentSession
   readonly limitStore: LimitStore
   readonly audit: AuditSink
-  readonly policySnapshot: () => unknown
+  /** The central policy in force (the agent's CentralPolicySource), or null: proxies use their policy file. */
+  readonly policySnapshot: () => PolicySnapshot | null | Promise<PolicySnapshot | null>
   readonly version: string
   /** The agent's own monotonic clock: the callers' clocks are other processes' and do not compare. */
   readonly clock: Clock
@@ -68,6 +70,6 @@ export function createHandlers(context: HandlerContext): Handlers {
       await audit.append(record)
       return null
     },
-    'policy.snapshot': async () => ({ snapshot: (context.policySnapshot() ?? null) as AgentResult<'policy.snapshot'>['snapshot'] }),
+    'policy.snapshot': async () => ({ snapshot: (await context.policySnapshot()) ?? null }),
   }
 }

@@ -1,0 +1,210 @@
+/**
+ * The central policy, end to end with real parts: keys and bundles made with the built CLI (`policy keygen`,
+ * `policy sign`), a static HTTPS host on 127.0.0.1 serving the bundle with an ETag, the development IdP, `login
+ * --device` into a real gnome-keyring, and a proxy in agent mode whose agent fetches, verifies and serves the policy.
+ * A call denied under revision 1 is allowed once revision 2 is published, in the same proxy process, and the audit
+ * records carry the revision that decided each call.
+ *
+ * The TLS certificate in test/fixtures/tls/ is a self-signed test certificate for 127.0.0.1 (its key is public: it
+ * protects nothing), trusted by the CLI processes through NODE_EXTRA_CA_CERTS.
+ *
+ * Needs dbus-daemon, gnome-keyring-daemon and gdbus (`.ci/with-keyring.sh` / CI): skipped with a message without
+ * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
+ */
+import { readFileSync } from 'node:fs'
+import type { Readable } from 'node:stream'
+import { createServer, type Server } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { decodeJwt } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AuditRecord } from '../shared/src/index.js'
+import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
+import { loginWithDeviceCode, readAgentAudit } from './helpers/agent-session.js'
+import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
+import { startDevIdp, type DevIdp } from './helpers/idp.js'
+import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+
+const missing = missingKeyringTools()
+const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
+const title = skip ? `central policy distribution (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'central policy distribution'
+if (skip) console.warn(title)
+
+const TLS = new URL('./fixtures/tls/', import.meta.url)
+
+function policy(revision: number, tools: string): string {
+  return `version: 1
+revision: "${revision}"
+rules:
+  - id: rev${revision}
+    effect: allow
+    subjects: { groups: [engineering] }
+    servers: [everything]
+    tools: [${tools}]
+`
+}
+
+/** What a static HTTPS host does: one file, a strong ETag, 304 on If-None-Match. */
+interface StaticHost {
+  readonly url: string
+  publish(body: string): void
+  readonly authorizations: string[]
+  readonly statuses: number[]
+  stop(): Promise<void>
+}
+
+async function startStaticHost(): Promise<StaticHost> {
+  let body = ''
+  let etag = '"none"'
+  let version = 0
+  const authorizations: string[] = []
+  const statuses: number[] = []
+  const server: Server = createServer({ key: readFileSync(new URL('key.pem', TLS)), cert: readFileSync(new URL('cert.pem', TLS)) }, (req, res) => {
+    authorizations.push(req.headers.authorization ?? '')
+    const status = req.headers['if-none-match'] === etag ? 304 : 200
+    statuses.push(status)
+    res.writeHead(status, { etag, 'content-type': 'application/jose' }).end(status === 200 ? body : undefined)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/policy.jws`,
+    publish(next) {
+      body = next
+      etag = `"v${++version}"`
+    },
+    authorizations,
+    statuses,
+    stop: () => new Promise((resolve) => server.closeAllConnections() ?? server.close(() => resolve())),
+  }
+}
+
+interface ToolResult {
+  content: { type: string; text?: string }[]
+  isError?: boolean
+  _meta?: Record<string, { code?: string }>
+}
+
+let bus: PrivateBus
+let keyring: PrivateKeyring
+let idp: DevIdp
+let host: StaticHost
+let dir: string
+let env: Record<string, string>
+let revision2: string
+
+async function cli(args: readonly string[]): Promise<string> {
+  const result = await runNode([CLI, ...args], env)
+  expect(result.code, result.stderr).toBe(0)
+  return result.stdout
+}
+
+async function login(accountId: string): Promise<number | null> {
+  return (await loginWithDeviceCode(env, idp, accountId)).code
+}
+
+function auditRecords(): Promise<AuditRecord[]> {
+  return readAgentAudit(join(dir, 'state', 'mcp-warden', 'audit'))
+}
+
+function stopAgent(): void {
+  try {
+    const pid = Number(readFileSync(join(env['XDG_RUNTIME_DIR']!, 'mcp-warden', 'agent.lock'), 'utf8').trim())
+    process.kill(pid, 'SIGTERM')
+  } catch {
+    // no agent
+  }
+}
+
+describe.skipIf(skip)(title, () => {
+  beforeAll(async () => {
+    bus = await startPrivateBus()
+    keyring = await startKeyring(bus)
+    idp = await startDevIdp()
+    host = await startStaticHost()
+    dir = await mkdtemp(join(tmpdir(), 'warden-policy-e2e-'))
+    await mkdir(join(dir, 'config'))
+    env = {
+      ...(bus.env as Record<string, string>),
+      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
+      XDG_STATE_HOME: join(dir, 'state'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      NODE_EXTRA_CA_CERTS: new URL('cert.pem', TLS).pathname,
+    }
+    // The administrator: a key pair, the public key in the settings, revision 1 published (echo not allowed).
+    const publicJwk = (await cli(['policy', 'keygen', '--out', join(dir, 'policy-key.jwk'), '--kid', 'policy-test'])).trim()
+    await writeFile(join(dir, 'policy-1.yaml'), policy(1, 'get-sum'))
+    await writeFile(join(dir, 'policy-2.yaml'), policy(2, 'echo, get-sum'))
+    host.publish(await cli(['policy', 'sign', join(dir, 'policy-1.yaml'), '--key', join(dir, 'policy-key.jwk'), '--expires', '1h']))
+    await cli(['policy', 'sign', join(dir, 'policy-2.yaml'), '--key', join(dir, 'policy-key.jwk'), '--out', join(dir, 'policy-2.jws')])
+    revision2 = await readFile(join(dir, 'policy-2.jws'), 'utf8')
+    await writeFile(
+      join(dir, 'settings.yaml'),
+      `${devSettings(idp.issuer, idp.clientId)}policy:\n  url: "${host.url}"\n  signingKeys: [${publicJwk}]\n  maxStalenessSeconds: 8\n`,
+    )
+    // The proxy's own file would allow echo: with a central policy in the settings it must be ignored.
+    await writeFile(join(dir, 'local-policy.yaml'), policy(99, 'echo'))
+    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./local-policy.yaml }\n')
+  })
+
+  afterAll(async () => {
+    if (env !== undefined) stopAgent()
+    await host?.stop()
+    await idp?.close()
+    await keyring?.stop()
+    await bus?.stop()
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('a call denied under revision 1 is allowed after revision 2 is published, without restarting the proxy', async () => {
+    expect(await login('alice')).toBe(0)
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'info', '--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio'],
+      env,
+      stderr: 'pipe',
+    })
+    // The proxy says on stderr when a revision comes into force: the test waits for that, not for a time.
+    const stderr = transport.stderr as Readable
+    let proxyLog = ''
+    const logged = (line: string): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => (proxyLog.includes(line) ? resolve() : void stderr.once('data', check))
+        check()
+      })
+    stderr.setEncoding('utf8')
+    stderr.on('data', (chunk: string) => (proxyLog += chunk))
+    const client = new Client({ name: 'warden-e2e', version: '1.0.0' }, { capabilities: {} })
+    await client.connect(transport)
+    try {
+      await logged('central policy revision 1 in force')
+      const denied = (await client.callTool({ name: 'echo', arguments: { message: 'one' } })) as ToolResult
+      expect(denied.isError).toBe(true)
+      expect(denied._meta?.['dev.mcpwarden/denial']?.code).toBe('ERR_POLICY_DENIED')
+
+      host.publish(revision2)
+      await logged('central policy revision 2 in force')
+      const allowed = (await client.callTool({ name: 'echo', arguments: { message: 'two' } })) as ToolResult
+      expect([allowed.isError ?? false, allowed.content[0]?.text]).toEqual([false, 'Echo: two'])
+    } finally {
+      await client.close()
+    }
+    expect(proxyLog).not.toContain('UNSIGNED_POLICY_OPT_IN')
+
+    const calls = (await auditRecords()).filter((r) => r.method === 'tools/call' && r.kind === 'decision')
+    expect(calls.map((r) => [r.decision, r.policyRevision])).toEqual([
+      ['deny', '1'],
+      ['allow', '2'],
+    ])
+
+    // The agent asked with an access token whose audience is the policy URL (never the ID token), and polled
+    // with If-None-Match: some checks were answered 304.
+    expect(host.authorizations.every((a) => a.startsWith('Bearer '))).toBe(true)
+    const claims = decodeJwt(host.authorizations[0]!.slice('Bearer '.length))
+    expect(claims.aud === host.url || (Array.isArray(claims.aud) && claims.aud.includes(host.url))).toBe(true)
+    expect(host.statuses).toContain(304)
+  })
+})
