@@ -101,7 +101,31 @@ export { createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage }
 export type { BudgetResult, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
 export { createFileAuditSink, createMemoryAuditSink } from './audit/index.js'
 export type { FileAuditSinkOptions, MemoryAuditSink } from './audit/index.js'
-export { evaluatePolicy, mayList, parsePolicy, policyJsonSchema, policyStage } from './policy/index.js'
-export type { CompiledPolicy, PolicyDocument, PolicyFormat, PolicyRequest, PolicyRule, PolicyStageOptions } from './policy/index.js'
+export {
+  canonicalJson,
+  evaluatePolicy,
+  mayList,
+  parsePolicy,
+  policyJsonSchema,
+  policyStage,
+  serverAllowListStage,
+  serverRefusal,
+  toolDefinitionHash,
+  toolInstructionSignals,
+  toolPinsStage,
+} from './policy/index.js'
+export type {
+  CompiledPolicy,
+  PinProblem,
+  PolicyDocument,
+  PolicyFormat,
+  PolicyRequest,
+  PolicyRule,
+  PolicyStageOptions,
+  ServerAllowListStageOptions,
+  ServerRefusal,
+  ToolPinsStageOptions,
+  UpstreamFacts,
+} from './policy/index.js'
 export { createStandardPipeline } from './standard-pipeline.js'
 export type { StandardPipelineOptions } from './standard-pipeline.js'

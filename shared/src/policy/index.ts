@@ -12,6 +12,21 @@ export { mayList } from './may-list.js'
 export { parsePolicy } from './parse-policy.js'
 export type { PolicyFormat } from './parse-policy.js'
 export { PolicySchema, policyJsonSchema } from './policy-schema.js'
-export type { PolicyCondition, PolicyContent, PolicyDocument, PolicyRule, PolicySubjects } from './policy-schema.js'
+export type {
+  AllowedServerEntry,
+  ApprovedToolEntry,
+  PolicyCondition,
+  PolicyContent,
+  PolicyDocument,
+  PolicyRule,
+  PolicySubjects,
+} from './policy-schema.js'
 export { policyStage } from './policy-stage.js'
 export type { PolicyStageOptions } from './policy-stage.js'
+export { canonicalJson } from './tool-pins/canonical-json.js'
+export { HASHED_TOOL_MEMBERS, toolDefinitionHash } from './tool-pins/tool-definition-hash.js'
+export { INSTRUCTION_SIGNALS, toolInstructionSignals } from './tool-pins/tool-instructions.js'
+export { toolPinsStage } from './tool-pins/tool-pins-stage.js'
+export type { PinProblem, ToolPinsStageOptions } from './tool-pins/tool-pins-stage.js'
+export { serverAllowListStage, serverRefusal } from './tool-pins/server-allow-list.js'
+export type { ServerAllowListStageOptions, ServerRefusal, UpstreamFacts } from './tool-pins/server-allow-list.js'
