@@ -103,11 +103,14 @@ export { createFileAuditSink, createMemoryAuditSink } from './audit/index.js'
 export type { FileAuditSinkOptions, MemoryAuditSink } from './audit/index.js'
 export {
   canonicalJson,
+  diffPolicies,
   evaluatePolicy,
+  lintPolicy,
   mayList,
   parsePolicy,
   policyJsonSchema,
   policyStage,
+  reviewTools,
   serverAllowListStage,
   serverRefusal,
   toolDefinitionHash,
@@ -115,16 +118,23 @@ export {
   toolPinsStage,
 } from './policy/index.js'
 export type {
+  ApprovalChange,
   CompiledPolicy,
+  DiffSubject,
+  GrantPair,
   PinProblem,
+  PolicyDiff,
   PolicyDocument,
   PolicyFormat,
   PolicyRequest,
   PolicyRule,
   PolicyStageOptions,
+  PolicyWarning,
   ServerAllowListStageOptions,
   ServerRefusal,
   ToolPinsStageOptions,
+  ToolReview,
+  ToolReviewStatus,
   UpstreamFacts,
 } from './policy/index.js'
 export { createStandardPipeline } from './standard-pipeline.js'

@@ -154,6 +154,8 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     audit: sources.audit,
     // A stdio server learns who calls only from the message; an HTTP server from its own bearer token.
     attachIdentity: isStdio,
+    // The policy's serverAllowList is checked against what this proxy actually runs.
+    upstream: parsed.upstream.kind === 'command' ? { command: [parsed.upstream.command, ...parsed.upstream.args] } : { url: parsed.upstream.url.href },
     // Stage failures and audit write failures: the call was refused, so say why where support will look.
     onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })
