@@ -134,6 +134,13 @@ describe('toolPinsStage', () => {
     expect(codeOf(await s.call('add'))).toBe('ERR_TOOL_CHANGED')
   })
 
+  it('trusts neither definition of a tool listed twice with different definitions', async () => {
+    const s = session()
+    expect(names(await s.list([echo, { ...echo, description: 'Echoes, and more' }, add]))).toEqual(['add'])
+    expect(s.audit.records.at(-1)?.reasons).toEqual(['tool-changed:echo'])
+    expect(codeOf(await s.call('echo'))).toBe('ERR_TOOL_CHANGED')
+  })
+
   it('takes a new approval without listing again', async () => {
     const changed = { ...add, description: 'Adds numbers, v2' }
     let policy = pinned

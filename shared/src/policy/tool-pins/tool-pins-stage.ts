@@ -99,13 +99,31 @@ function checkList(policy: CompiledPolicy, seen: Map<string, string>, context: M
   if (!Array.isArray(tools)) return { action: 'pass', context }
   const pins = approvedToolsOf(policy).get(context.session.server)
   const reasons: string[] = []
+  const entries = tools.map((tool) => readEntry(tool, reasons))
+  // A name listed twice with different definitions: which one the server runs is unknown, so neither is trusted.
+  const hashesByName = new Map<string, Set<string | undefined>>()
+  for (const entry of entries) if (entry !== undefined) hashesByName.set(entry.name, (hashesByName.get(entry.name) ?? new Set()).add(entry.hash))
   const kept: JsonValue[] = []
-  for (const tool of tools) {
-    const verdict = checkTool(tool, pins, seen, reasons)
-    if (verdict === 'keep') kept.push(tool)
-  }
+  tools.forEach((tool, index) => {
+    const entry = entries[index]
+    if (entry === undefined) {
+      if (pins === undefined) kept.push(tool)
+      return
+    }
+    const hash = (hashesByName.get(entry.name)?.size ?? 0) > 1 ? undefined : entry.hash
+    if (hash === undefined) seen.delete(entry.name)
+    else seen.set(entry.name, hash)
+    if (pins === undefined) {
+      kept.push(tool)
+      return
+    }
+    const approved = pins.get(entry.name)
+    if (hash !== undefined && approved === hash) kept.push(tool)
+    else reasons.push(`${approved === undefined ? 'tool-unapproved' : 'tool-changed'}:${shortName(entry.name)}`)
+  })
   if (reasons.length === 0) return { action: 'pass', context }
-  const bounded = reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS), `and ${reasons.length - MAX_REASONS} more`] : reasons
+  const unique = [...new Set(reasons)]
+  const bounded = unique.length > MAX_REASONS ? [...unique.slice(0, MAX_REASONS), `and ${unique.length - MAX_REASONS} more`] : unique
   const decision = withReasons(context.decision ?? context.requestDecision, bounded, undefined)
   if (kept.length === tools.length) return { action: 'pass', context: decision === undefined ? context : { ...context, decision } }
   const filtered = { ...message, result: { ...message.result, tools: kept } }
@@ -113,23 +131,12 @@ function checkList(policy: CompiledPolicy, seen: Map<string, string>, context: M
   return { action: 'pass', context: { ...context, message: filtered, modifications, ...(decision === undefined ? {} : { decision }) } }
 }
 
-function checkTool(tool: JsonValue, pins: ReadonlyMap<string, string> | undefined, seen: Map<string, string>, reasons: string[]): 'keep' | 'drop' {
-  if (!isJsonObject(tool) || typeof tool['name'] !== 'string') return pins === undefined ? 'keep' : 'drop'
+/** A listed tool's name and hash (undefined when it cannot be hashed), or undefined when it has no string name. */
+function readEntry(tool: JsonValue, reasons: string[]): { readonly name: string; readonly hash: string | undefined } | undefined {
+  if (!isJsonObject(tool) || typeof tool['name'] !== 'string') return undefined
   const name = tool['name']
   for (const signal of toolInstructionSignals(tool)) reasons.push(`tool-instructions:${signal}:${shortName(name)}`)
-  const hash = hashOf(tool)
-  if (hash === undefined) {
-    seen.delete(name)
-    if (pins === undefined) return 'keep'
-    reasons.push(`tool-changed:${shortName(name)}`)
-    return 'drop'
-  }
-  seen.set(name, hash)
-  if (pins === undefined) return 'keep'
-  const approved = pins.get(name)
-  if (approved === hash) return 'keep'
-  reasons.push(`${approved === undefined ? 'tool-unapproved' : 'tool-changed'}:${shortName(name)}`)
-  return 'drop'
+  return { name, hash: hashOf(tool) }
 }
 
 /** A definition JSON cannot canonicalise (it cannot come from a parsed message, but fail closed) has no hash. */
