@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectThroughProxy, startTestIdp, testPolicy, writeProxySetup, type ProxySetup, type SignedInUser, type TestIdp } from './helpers/governed.js'
+import { connectThroughProxy, proxyArgs, startTestIdp, testPolicy, writeProxySetup, type ProxySetup, type SignedInUser, type TestIdp } from './helpers/governed.js'
 
 const SERVER = fileURLToPath(new URL('./fixtures/rug-pull-server.mjs', import.meta.url))
 
@@ -54,9 +54,14 @@ afterAll(async () => {
 })
 
 describe('tool pinning through the proxy', () => {
-  it('hides a tool whose definition changed after tools/list_changed and denies its calls with ERR_TOOL_CHANGED', async () => {
+  it('denies pinned tools until listed; hides a tool changed after tools/list_changed and denies it with ERR_TOOL_CHANGED', async () => {
     const { client } = await connectThroughProxy(setup, 'rugpull', [SERVER], { token: alice.idToken })
     try {
+      // Before the host has listed, no definition was checked.
+      const unlisted = (await client.callTool({ name: 'echo', arguments: { message: 'unlisted' } })) as ToolResult
+      expect(Object.values(unlisted._meta ?? {})[0]?.code).toBe('ERR_TOOL_CHANGED')
+      expect(unlisted.content[0]?.text).toContain('Refresh the tool list in your MCP client and try again.')
+
       expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['echo', 'upgrade'])
       const before = (await client.callTool({ name: 'echo', arguments: { message: 'hi' } })) as ToolResult
       expect(before.content).toEqual([{ type: 'text', text: 'Echo: hi' }])
@@ -85,18 +90,6 @@ describe('tool pinning through the proxy', () => {
       await client.close()
     }
   })
-
-  it('denies a call to a pinned tool the session has not listed', async () => {
-    const { client } = await connectThroughProxy(setup, 'rugpull', [SERVER], { token: alice.idToken })
-    try {
-      const result = (await client.callTool({ name: 'echo', arguments: { message: 'unlisted' } })) as ToolResult
-      expect(result.isError).toBe(true)
-      expect(Object.values(result._meta ?? {})[0]?.code).toBe('ERR_TOOL_CHANGED')
-      expect(result.content[0]?.text).toContain('Refresh the tool list in your MCP client and try again.')
-    } finally {
-      await client.close()
-    }
-  })
 })
 
 describe('the server allow-list through the proxy', () => {
@@ -113,9 +106,15 @@ describe('the server allow-list through the proxy', () => {
       } finally {
         await client.close()
       }
-      await expect(connectThroughProxy(other, 'rugpull', [SERVER], { token: alice.idToken })).rejects.toThrow(
-        'Server "rugpull" runs a different command or address than the one your organisation\'s server allow-list approves',
-      )
+      const env = { ...(process.env as Record<string, string>), MCP_WARDEN_TOKEN: alice.idToken }
+      const transport = new StdioClientTransport({ command: process.execPath, args: proxyArgs(other, 'rugpull', ['node', SERVER]), env, stderr: 'pipe' })
+      try {
+        await expect(new Client({ name: 'warden-test', version: '1.0.0' }).connect(transport)).rejects.toThrow(
+          'Server "rugpull" runs a different command or address than the one your organisation\'s server allow-list approves',
+        )
+      } finally {
+        await transport.close()
+      }
       expect((await other.readAudit()).find((record) => record.method === 'initialize')).toMatchObject({
         decision: 'deny',
         code: 'ERR_POLICY_DENIED',
