@@ -166,3 +166,24 @@ describe('toolPinsStage', () => {
     )
   })
 })
+
+describe('toolPinsStage on malformed input', () => {
+  const base = { session: { server: 'fs', sessionId: 's', transport: 'stdio' as const }, findings: [], modifications: [], receivedAt: 0 }
+  it.each<[string, MessageContext]>([
+    ['a call whose name is not a string', { ...base, direction: 'to-server', message: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 7 } }, operation: { kind: 'tool', method: 'tools/call', name: 7 as unknown as string, arguments: {} } }],
+    ['a list result whose tools is not an array', { ...base, direction: 'to-client', message: { jsonrpc: '2.0', id: 1, result: { tools: 'x' } }, operation: { kind: 'response', of: { kind: 'list', method: 'tools/list' } } }],
+    ['a list result with entries that are not tools', { ...base, direction: 'to-client', message: { jsonrpc: '2.0', id: 1, result: { tools: [1, null, { name: 3 }, echo] } }, operation: { kind: 'response', of: { kind: 'list', method: 'tools/list' } } }],
+    ['an error answer to tools/list', { ...base, direction: 'to-client', message: { jsonrpc: '2.0', id: 1, error: { code: -1, message: 'x' } }, operation: { kind: 'response', of: { kind: 'list', method: 'tools/list' } } }],
+  ])('does not throw or change its input on %s', async (_, context) => {
+    const frozen = structuredClone(context)
+    const verdict = await toolPinsStage({ policy: pinned }).process(Object.freeze(context))
+    expect(context).toEqual(frozen)
+    if (verdict.action === 'deny') expect(verdict.error.code).toBe('ERR_TOOL_CHANGED')
+  })
+
+  it('keeps only checkable, approved entries of a pinned list', async () => {
+    const context: MessageContext = { ...base, direction: 'to-client', message: { jsonrpc: '2.0', id: 1, result: { tools: [1, null, { name: 3 }, echo] } }, operation: { kind: 'response', of: { kind: 'list', method: 'tools/list' } } }
+    const verdict = await toolPinsStage({ policy: pinned }).process(context)
+    expect(verdict.action === 'pass' && (verdict.context.message as unknown as { result: { tools: unknown[] } }).result.tools).toEqual([echo])
+  })
+})

@@ -4,8 +4,8 @@
  * For a server named in the policy's `approvedTools` ("pinned"), every `tools/list` result page on its way to the
  * host is checked: a tool whose definition hash (`toolDefinitionHash`) differs from the approved one, or that is not
  * approved at all, is removed from the page, and the audit record of that page gets the reason
- * (`tool-changed:<name>`, `tool-unapproved:<name>`). A `tools/call` is then allowed only for a tool this session has
- * seen in a list with the approved hash: a changed or unapproved tool is denied with ERR_TOOL_CHANGED, and so is a
+ * (`tool-changed:<name>`, `tool-unapproved:<name>`; `tool-malformed` for an entry without a string name). A
+ * `tools/call` is then allowed only for a tool this session has seen in a list with the approved hash: a changed or unapproved tool is denied with ERR_TOOL_CHANGED, and so is a
  * tool never listed (its definition was never checked). `notifications/tools/list_changed` forgets what was seen
  * until the host lists again. The hashes are compared with the policy in force at each message, so an approval
  * takes effect without listing again.
@@ -69,7 +69,8 @@ function checkCall(policy: CompiledPolicy, seen: ReadonlyMap<string, string>, co
   const server = context.session.server
   const pins = approvedToolsOf(policy).get(server)
   if (pins === undefined) return { action: 'pass', context }
-  const name = operation.name
+  // A malformed name (the policy stage denies those first) was never listed.
+  const name = typeof operation.name === 'string' ? operation.name : String(operation.name)
   const listed = seen.get(name)
   const approved = pins.get(name)
   const problem: PinProblem | undefined =
@@ -108,6 +109,7 @@ function checkList(policy: CompiledPolicy, seen: Map<string, string>, context: M
     const entry = entries[index]
     if (entry === undefined) {
       if (pins === undefined) kept.push(tool)
+      else reasons.push('tool-malformed')
       return
     }
     const hash = (hashesByName.get(entry.name)?.size ?? 0) > 1 ? undefined : entry.hash
