@@ -105,6 +105,8 @@ export {
   canonicalJson,
   diffPolicies,
   evaluatePolicy,
+  explainPinProblem,
+  explainServerRefusal,
   lintPolicy,
   mayList,
   parsePolicy,

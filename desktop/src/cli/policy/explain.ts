@@ -3,7 +3,7 @@
  * the decision on one tool call and the rules that made it, in the words the host would see on a deny.
  */
 import { resolve } from 'node:path'
-import { EXIT_CODE, evaluatePolicy, type CompiledPolicy, type ExitCode, type JsonObject, type PolicyRule } from '@mcp-warden/core'
+import { EXIT_CODE, evaluatePolicy, explainPinProblem, explainServerRefusal, type CompiledPolicy, type ExitCode, type JsonObject, type PolicyRule } from '@mcp-warden/core'
 import { loadPolicyFile } from '../../proxy/policy-file.js'
 import type { CliIo } from '../io.js'
 import { parsePolicyArgs, usage } from './usage.js'
@@ -99,15 +99,16 @@ function explainCall(policy: CompiledPolicy, identity: Parameters<typeof evaluat
   })
   const document = policy.document
   if (document.serverAllowList !== undefined && !document.serverAllowList.some((entry) => entry.name === server)) {
-    const explanation = `Server ${JSON.stringify(server)} is not on the server allow-list of policy revision ${JSON.stringify(policy.revision)}, so every call to it is blocked.`
+    const explanation = explainServerRefusal('server-not-listed', server, policy.revision)
     return { decision: 'deny', explanation, rules, pins: 'server allow-list: not listed (server-not-listed)' }
   }
   const pins = document.approvedTools?.filter((entry) => entry.server === server) ?? []
   if (pins.length === 0) return { decision: decision.effect, explanation: decision.explanation, rules, pins: undefined }
   const pin = pins.find((entry) => entry.tool === tool)
   if (pin === undefined) {
-    const explanation = `Tool ${JSON.stringify(tool)} is not in the approvedTools of pinned server ${JSON.stringify(server)}, so calls are denied with ERR_TOOL_CHANGED.`
-    return { decision: 'deny', explanation: decision.effect === 'deny' ? `${decision.explanation} ${explanation}` : explanation, rules, pins: 'tool pins: not approved (tool-unapproved)' }
+    // The policy stage runs first: a call its rules deny is explained by them; otherwise the pin refuses it.
+    const explanation = decision.effect === 'deny' ? decision.explanation : explainPinProblem('tool-unapproved', tool, server)
+    return { decision: 'deny', explanation, rules, pins: 'tool pins: not approved (tool-unapproved, ERR_TOOL_CHANGED)' }
   }
   const note = `tool pins: approved with sha256 ${pin.sha256}; a server listing another definition is blocked (tool-changed)`
   return { decision: decision.effect, explanation: decision.explanation, rules, pins: note }

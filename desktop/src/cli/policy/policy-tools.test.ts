@@ -177,10 +177,15 @@ describe('mcp-warden policy explain', () => {
     expect(out).not.toContain('secret-value')
   })
 
-  it('denies a tool that a pinned server has not had approved', async () => {
-    const { code, out } = await policyTool(dir, 'explain', ['--user', 'bob', '--groups', 'eng', '--tool', 'fs/add', '--policy', 'old.yaml', '--json'])
+  it('denies, in the words of the pin stage, a tool the rules allow but a pinned server has not had approved', async () => {
+    const { code, out } = await policyTool(dir, 'explain', ['--user', 'bob', '--groups', 'eng', '--tool', 'fs/add', '--policy', 'warned.yaml', '--json'])
     expect(code).toBe(1)
-    expect(JSON.parse(out)).toMatchObject({ decision: 'deny', pins: 'tool pins: not approved (tool-unapproved)' })
+    expect(JSON.parse(out)).toEqual({
+      decision: 'deny',
+      explanation: 'The tool "add" on server "fs" is not on your organisation\'s list of approved tools, so MCP Warden blocks it. Ask your administrator to review and approve it.',
+      rules: [{ id: 'everything', effect: 'allow' }],
+      pins: 'tool pins: not approved (tool-unapproved, ERR_TOOL_CHANGED)',
+    })
   })
 
   it('refuses a tool without a server as a usage error', async () => {

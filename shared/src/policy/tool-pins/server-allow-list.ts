@@ -82,15 +82,23 @@ export function serverAllowListStage(options: ServerAllowListStageOptions): Stag
       const server = context.session.server
       const refusal = serverRefusal(policy, server, upstream)
       if (refusal === undefined) return { action: 'pass', context }
-      const explanation =
-        refusal === 'server-not-listed'
-          ? `Server ${quote(server)} is not on your organisation's server allow-list (policy revision ${quote(policy.revision)}), so MCP Warden blocks it. Ask your administrator to add it, or remove it from your MCP client.`
-          : `Server ${quote(server)} runs a different command or address than the one your organisation's server allow-list approves (policy revision ${quote(policy.revision)}), so MCP Warden blocks it. Restore the approved configuration, or ask your administrator.`
+      const explanation = explainServerRefusal(refusal, server, policy.revision)
       const decision = makeDecision({ effect: 'deny', ruleIds: [refusal], revision: policy.revision, explanation, obligations: internalsOf(policy, 'serverAllowListStage').defaults, cost: 0 })
       const error = new WardenError('ERR_POLICY_DENIED', explanation, { stage: 'server-allow-list', details: { reason: refusal, revision: policy.revision } })
       return { action: 'deny', error, context: { ...context, decision } }
     },
   }
+}
+
+/**
+ * The text a person sees when a server is refused by the allow-list.
+ *
+ * @example explainServerRefusal('server-not-listed', 'github', 'r7')
+ */
+export function explainServerRefusal(refusal: ServerRefusal, server: string, revision: string): string {
+  return refusal === 'server-not-listed'
+    ? `Server ${quote(server)} is not on your organisation's server allow-list (policy revision ${quote(revision)}), so MCP Warden blocks it. Ask your administrator to add it, or remove it from your MCP client.`
+    : `Server ${quote(server)} runs a different command or address than the one your organisation's server allow-list approves (policy revision ${quote(revision)}), so MCP Warden blocks it. Restore the approved configuration, or ask your administrator.`
 }
 
 function checkedUpstream(upstream: unknown): UpstreamFacts {

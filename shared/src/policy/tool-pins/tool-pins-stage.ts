@@ -76,12 +76,17 @@ function checkCall(policy: CompiledPolicy, seen: ReadonlyMap<string, string>, co
   const problem: PinProblem | undefined =
     listed === undefined ? 'tool-unlisted' : approved === undefined ? 'tool-unapproved' : approved !== listed ? 'tool-changed' : undefined
   if (problem === undefined) return { action: 'pass', context }
-  const message = denialText(problem, name, server)
+  const message = explainPinProblem(problem, name, server)
   const error = new WardenError('ERR_TOOL_CHANGED', message, { stage: 'tool-pins', details: { reason: problem, revision: policy.revision } })
   return { action: 'deny', error, context: { ...context, decision: withReasons(context.decision, [problem], { effect: 'deny', revision: policy.revision, explanation: message }) } }
 }
 
-function denialText(problem: PinProblem, name: string, server: string): string {
+/**
+ * The text a person sees when a pinned tool is refused; names the tool and server, never arguments.
+ *
+ * @example explainPinProblem('tool-changed', 'create_issue', 'github')
+ */
+export function explainPinProblem(problem: PinProblem, name: string, server: string): string {
   const tool = `tool ${quote(name)} on server ${quote(server)}`
   switch (problem) {
     case 'tool-changed':
