@@ -31,7 +31,16 @@ export type LocalErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_USAGE' | 'ERR_AUDIT_UNA
 export type ErrorCode = WireErrorCode | LocalErrorCode
 
 /** The pipeline stages that can deny. Audit is not a gate, so it is not here. */
-export type StageName = 'framing' | 'identity' | 'policy' | 'content-safety' | 'limits' | 'identity-meta' | 'proxy'
+export type StageName =
+  | 'framing'
+  | 'identity'
+  | 'server-allow-list'
+  | 'policy'
+  | 'tool-pins'
+  | 'content-safety'
+  | 'limits'
+  | 'identity-meta'
+  | 'proxy'
 
 /**
  * JSON-RPC error numbers for each wire code. JSON-RPC reserves -32768..-32000; the two codes that mean

@@ -100,7 +100,6 @@ export type { ClaimsMapping, IdentityMeta, IdentityMetaStageOptions, IdentitySta
 export { assertBudgetArguments, assertRateArguments, createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage, openFileLimitStore } from './limits/index.js'
 export type { BudgetResult, FileLimitStore, FileLimitStoreOptions, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
 export {
-  canonicalJson,
   chainHash,
   createChainedAuditLog,
   createFileAuditSink,
@@ -124,9 +123,45 @@ export type {
   FileAuditSinkOptions,
   MemoryAuditSink,
 } from './audit/index.js'
-export { evaluatePolicy, mayList, parsePolicy, policyJsonSchema, policyStage } from './policy/index.js'
 export { createPolicyBundleVerifier, pinnedAlgorithm, POLICY_BUNDLE_ALGORITHMS, POLICY_BUNDLE_TYPE, signPolicyBundle, verifyPolicyBundle } from './policy/index.js'
 export type { BundleRejection, PolicyBundleAlgorithm, PolicyBundleVerifier, SignPolicyBundleOptions, VerifiedPolicyBundle, VerifyBundleOptions } from './policy/index.js'
-export type { CompiledPolicy, PolicyDocument, PolicyFormat, PolicyRequest, PolicyRule, PolicyStageOptions } from './policy/index.js'
+export {
+  diffPolicies,
+  evaluatePolicy,
+  explainPinProblem,
+  explainServerRefusal,
+  lintPolicy,
+  mayList,
+  parsePolicy,
+  policyJsonSchema,
+  policyStage,
+  reviewTools,
+  serverAllowListStage,
+  serverRefusal,
+  toolDefinitionHash,
+  toolInstructionSignals,
+  toolPinsStage,
+} from './policy/index.js'
+export type {
+  ApprovalChange,
+  CompiledPolicy,
+  DiffSubject,
+  GrantPair,
+  PinProblem,
+  PolicyDiff,
+  PolicyDocument,
+  PolicyFormat,
+  PolicyRequest,
+  PolicyRule,
+  PolicyStageOptions,
+  PolicyWarning,
+  ServerAllowListStageOptions,
+  ServerRefusal,
+  ToolPinsStageOptions,
+  ToolReview,
+  ToolReviewStatus,
+  UpstreamFacts,
+} from './policy/index.js'
+export { canonicalJson } from './canonical-json.js'
 export { createStandardPipeline } from './standard-pipeline.js'
 export type { StandardPipelineOptions } from './standard-pipeline.js'

@@ -1,10 +1,11 @@
 /**
- * shared/src/standard-pipeline.ts — the pipeline every Warden edge runs: identity → policy → content safety →
- * limits (→ identity on `_meta`, when asked), then audit. One assembly, so the proxy and the SDK cannot drift apart.
+ * shared/src/standard-pipeline.ts — the pipeline every Warden edge runs: identity → (server allow-list, when the
+ * upstream is known) → policy → tool pins → content safety → limits (→ identity on `_meta`, when asked), then audit. One assembly, so the proxy and the SDK cannot drift apart.
  *
  * Order matters: policy needs the identity; content safety and limits take their obligations from the policy
  * decision; limits run after them so a call blocked for its content does not spend the user's rate limit or
- * budget; the identity is attached to `_meta` after every decision, so content safety never sees it.
+ * budget; tool pins run after policy, so a list is first cut to what the user may use and a call the policy denies
+ * is explained by its rule; the identity is attached to `_meta` after every decision, so content safety never sees it.
  */
 import type { AuditSink } from './audit/record.js'
 import { contentSafetyStage } from './content-safety/content-safety-stage.js'
@@ -17,6 +18,8 @@ import { createPipeline, type Pipeline } from './pipeline/pipeline.js'
 import type { Clock } from './pipeline/types.js'
 import type { CompiledPolicy } from './policy/compiled-policy.js'
 import { policyStage } from './policy/policy-stage.js'
+import { serverAllowListStage, type UpstreamFacts } from './policy/tool-pins/server-allow-list.js'
+import { toolPinsStage } from './policy/tool-pins/tool-pins-stage.js'
 
 export interface StandardPipelineOptions {
   /** The token for a message: from the environment (headless proxy), the agent, or an SDK session. */
@@ -37,6 +40,11 @@ export interface StandardPipelineOptions {
    * Default false: an HTTP server learns the caller from its own bearer token.
    */
   readonly attachIdentity?: boolean | IdentityMetaStageOptions | undefined
+  /**
+   * What this edge runs (the proxy knows: its `-- COMMAND…` or `--url`). When given, a policy's `serverAllowList`
+   * is enforced; an edge that does not know its upstream (an SDK client) cannot enforce it.
+   */
+  readonly upstream?: UpstreamFacts | undefined
   readonly clock?: Clock | undefined
   readonly newId?: (() => string) | undefined
   readonly onError?: ((error: unknown) => void) | undefined
@@ -58,7 +66,9 @@ export function createStandardPipeline(options: StandardPipelineOptions): Pipeli
   return createPipeline({
     stages: [
       identityStage({ resolveToken: options.resolveToken, verifier: options.verifier }),
+      ...(options.upstream === undefined ? [] : [serverAllowListStage({ policy: options.policy, upstream: options.upstream })]),
       policyStage({ policy: options.policy }),
+      toolPinsStage({ policy: options.policy }),
       contentSafetyStage(options.vault === undefined ? {} : { vault: options.vault }),
       limitsStage(clock === undefined ? { store: options.limitStore } : { store: options.limitStore, clock }),
       ...(attachIdentity === false ? [] : [identityMetaStage(attachIdentity === true ? {} : attachIdentity)]),

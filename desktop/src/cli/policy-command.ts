@@ -13,6 +13,9 @@ Subcommands:
   keygen    create a key pair for signing policy bundles (prints the public key for the settings)
   sign      sign a policy document into a bundle to publish at the settings' policy.url
   verify    check a bundle as a desktop would (signature, key, expiry, revision)
+  check     report every error with its location; warn on rules that never match or match everything
+  diff      list the (subject, tool) pairs a new revision grants or removes
+  explain   the decision for a user and a tool, and the rules that made it
 
 Run \`mcp-warden policy <subcommand> --help\` for its options. Publishing: docs/policy-distribution.md.
 `
@@ -35,6 +38,18 @@ export const POLICY_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   verify: {
     run: async (argv, io) => (await import('./policy/verify.js')).verifyCommand(argv, io),
     help: async () => (await import('./policy/verify.js')).VERIFY_HELP,
+  },
+  check: {
+    run: async (argv, io) => (await import('./policy/check.js')).run(argv, io),
+    help: async () => (await import('./policy/check.js')).HELP,
+  },
+  diff: {
+    run: async (argv, io) => (await import('./policy/diff.js')).run(argv, io),
+    help: async () => (await import('./policy/diff.js')).HELP,
+  },
+  explain: {
+    run: async (argv, io) => (await import('./policy/explain.js')).run(argv, io),
+    help: async () => (await import('./policy/explain.js')).HELP,
   },
 }
 

@@ -159,6 +159,8 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     // A stdio server learns who calls only from the message (and, when listed in the settings' upstreams, gets a
     // token issued for it there too); an HTTP server learns it from its own bearer token.
     attachIdentity: !isStdio ? false : sources.identityMetaToken === undefined ? true : { token: sources.identityMetaToken },
+    // The policy's serverAllowList is checked against what this proxy actually runs.
+    upstream: parsed.upstream.kind === 'command' ? { command: [parsed.upstream.command, ...parsed.upstream.args] } : { url: parsed.upstream.url.href },
     // Stage failures and audit write failures: the call was refused, so say why where support will look.
     onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })

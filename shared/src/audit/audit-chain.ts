@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { AuditRecord } from './record.js'
+import { canonicalJson } from '../canonical-json.js'
 
 /** `prev` of the first entry of a log. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -41,27 +42,6 @@ export type AuditLogEntry = AuditRecord | AuditLogEvent
 
 /** A line as read back: the entry with its place in the chain. */
 export type ChainedLine = AuditLogEntry & { readonly seq: number; readonly prev: string; readonly hash: string }
-
-/**
- * JSON with the members of every object sorted by key (JavaScript string order, i.e. by UTF-16 code units), no
- * whitespace, members whose value is `undefined` left out, strings and numbers as `JSON.stringify` writes them.
- *
- * @example
- * canonicalJson({ b: 1, a: [true, { d: null, c: 'x' }] }) // '{"a":[true,{"c":"x","d":null}],"b":1}'
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value)
-    if (text === undefined) throw new TypeError(`canonicalJson: ${typeof value} has no JSON form`)
-    return text
-  }
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`
-  const object = value as Record<string, unknown>
-  const keys = Object.keys(object)
-    .filter((key) => object[key] !== undefined)
-    .sort()
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`
-}
 
 /**
  * The hash of a line: SHA-256 hex over the canonical JSON of the entry with `seq` and `prev`.

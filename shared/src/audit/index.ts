@@ -1,7 +1,7 @@
 /**
  * shared/src/audit/index.ts — the audit record and where records go.
  */
-export { canonicalJson, chainHash, GENESIS_HASH, type AuditLogEntry, type AuditLogEvent, type ChainedLine } from './audit-chain.js'
+export { chainHash, GENESIS_HASH, type AuditLogEntry, type AuditLogEvent, type ChainedLine } from './audit-chain.js'
 export { listAuditFiles, type AuditFileName } from './audit-files.js'
 export { createChainedAuditLog, type ChainedAuditLog, type ChainedAuditLogOptions } from './chained-audit-log.js'
 export { createFileAuditSink, type FileAuditSinkOptions } from './file-audit-sink.js'

@@ -12,8 +12,28 @@ export { mayList } from './may-list.js'
 export { parsePolicy } from './parse-policy.js'
 export type { PolicyFormat } from './parse-policy.js'
 export { PolicySchema, policyJsonSchema } from './policy-schema.js'
-export type { PolicyCondition, PolicyContent, PolicyDocument, PolicyRule, PolicySubjects } from './policy-schema.js'
+export type {
+  AllowedServerEntry,
+  ApprovedToolEntry,
+  PolicyCondition,
+  PolicyContent,
+  PolicyDocument,
+  PolicyRule,
+  PolicySubjects,
+} from './policy-schema.js'
 export { policyStage } from './policy-stage.js'
 export type { PolicyStageOptions } from './policy-stage.js'
 export { createPolicyBundleVerifier, pinnedAlgorithm, POLICY_BUNDLE_ALGORITHMS, POLICY_BUNDLE_TYPE, signPolicyBundle, verifyPolicyBundle } from './bundle/index.js'
 export type { BundleRejection, PolicyBundleAlgorithm, PolicyBundleVerifier, SignPolicyBundleOptions, VerifiedPolicyBundle, VerifyBundleOptions } from './bundle/index.js'
+export { HASHED_TOOL_MEMBERS, toolDefinitionHash } from './tool-pins/tool-definition-hash.js'
+export { INSTRUCTION_SIGNALS, toolInstructionSignals } from './tool-pins/tool-instructions.js'
+export { explainPinProblem, toolPinsStage } from './tool-pins/tool-pins-stage.js'
+export type { PinProblem, ToolPinsStageOptions } from './tool-pins/tool-pins-stage.js'
+export { explainServerRefusal, serverAllowListStage, serverRefusal } from './tool-pins/server-allow-list.js'
+export type { ServerAllowListStageOptions, ServerRefusal, UpstreamFacts } from './tool-pins/server-allow-list.js'
+export { reviewTools } from './tool-pins/review-tools.js'
+export type { ToolReview, ToolReviewStatus } from './tool-pins/review-tools.js'
+export { lintPolicy } from './lint-policy.js'
+export type { PolicyWarning } from './lint-policy.js'
+export { diffPolicies } from './diff-policies.js'
+export type { ApprovalChange, DiffSubject, GrantPair, PolicyDiff } from './diff-policies.js'

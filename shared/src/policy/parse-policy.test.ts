@@ -117,6 +117,21 @@ describe('parsePolicy: rejected documents', () => {
     ['bad rule id', withRule({ id: 'has space' }), [
       'rules[0].id: must be 1-100 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
     ]],
+    ['an approval without a proper hash', json({ approvedTools: [{ server: 'fs', tool: 'echo', sha256: 'ABC' }] }), [
+      'approvedTools[0].sha256: must be 64 lower-case hex digits; `mcp-warden policy check --tools FILE` prints them',
+    ]],
+    ['a tool approved twice', json({ approvedTools: [{ server: 'fs', tool: 'echo', sha256: 'a'.repeat(64) }, { server: 'fs', tool: 'echo', sha256: 'b'.repeat(64) }] }), [
+      'approvedTools[1].tool: "fs/echo" is approved twice; keep one hash per tool',
+    ]],
+    ['an allowed server with both command and url', json({ serverAllowList: [{ name: 'fs', command: ['node'], url: 'https://x.example/mcp' }] }), [
+      'serverAllowList[0]: give exactly one of command or url',
+    ]],
+    ['an allowed server with a non-HTTP url', json({ serverAllowList: [{ name: 'fs', url: 'file:///srv/mcp' }] }), [
+      'serverAllowList[0].url: Invalid URL',
+    ]],
+    ['an allowed server listed twice', json({ serverAllowList: [{ name: 'fs', command: ['a'] }, { name: 'fs', command: ['b'] }] }), [
+      'serverAllowList[1].name: server "fs" is listed twice; one name, one command or URL',
+    ]],
     ['__proto__ as an argument name', withRule({ when: JSON.parse('{"__proto__": {"absent": true}}') }), [
       'rules[0].when: "__proto__" is not allowed as a key',
     ]],

@@ -145,6 +145,34 @@ const Rule = RuleFields.superRefine(checkRuleShape).register(policyMeta, {
   anyOf: [{ required: ['tools'] }, { required: ['prompts'] }, { required: ['resources'] }],
 })
 
+/** An approved tool definition: the SHA-256 of its canonical definition (see `toolDefinitionHash`). */
+const ApprovedTool = z
+  .strictObject({
+    server: z.string().min(1).register(policyMeta, { description: 'The configured server name, exact.' }),
+    tool: z.string().min(1).register(policyMeta, { description: 'The tool name, exact.' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits; `mcp-warden policy check --tools FILE` prints them')
+      .register(policyMeta, { description: 'SHA-256 (hex) of the canonical JSON of the tool definition.' }),
+    note: z.string().optional().register(policyMeta, { description: 'Who approved it and why; not enforced.' }),
+  })
+  .register(policyMeta, { id: 'WardenPolicyApprovedTool' })
+
+/** A server the organisation allows, bound to the command or URL it must run. */
+const AllowedServer = z
+  .strictObject({
+    name: z.string().min(1).register(policyMeta, { description: 'The configured server name (`--name`), exact.' }),
+    command: NonEmptyStrings.optional().register(policyMeta, {
+      description: 'The upstream command line must start with these words, compared exactly (no path lookup).',
+    }),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .register(policyMeta, { description: 'The upstream URL must have this origin and start with this path, segment-wise.' }),
+  })
+  .refine((entry) => (entry.command === undefined) !== (entry.url === undefined), 'give exactly one of command or url')
+  .register(policyMeta, { id: 'WardenPolicyAllowedServer', minProperties: 2, maxProperties: 2 })
+
 const Defaults = z.strictObject({ content: Content.optional(), rateLimits: RateLimits.optional(), budgets: Budgets.optional() })
 
 /**
@@ -175,6 +203,19 @@ export const PolicySchema = z
     allowMethods: NonEmptyStrings.superRefine(refuseGovernedMethods)
       .optional()
       .register(policyMeta, { description: 'Unclassified JSON-RPC methods to allow, exact.' }),
+    approvedTools: z
+      .array(ApprovedTool)
+      .superRefine(uniqueApprovals)
+      .optional()
+      .register(policyMeta, {
+        description:
+          'Pinned tool definitions. A server named here shows and runs only these tools, and only while their definition is unchanged.',
+      }),
+    serverAllowList: z
+      .array(AllowedServer)
+      .superRefine(uniqueServerNames)
+      .optional()
+      .register(policyMeta, { description: 'When present, only these servers may be used, each with its own command or URL.' }),
     rules: z
       .array(Rule)
       .superRefine((rules, ctx) => uniqueIds(rules, ctx, 'rule'))
@@ -193,6 +234,10 @@ export type PolicyCondition = z.infer<typeof Condition>
 export type PolicySubjects = z.infer<typeof Subjects>
 /** Content obligations in `defaults` or a rule. */
 export type PolicyContent = z.infer<typeof Content>
+/** One entry of `approvedTools`. */
+export type ApprovedToolEntry = z.infer<typeof ApprovedTool>
+/** One entry of `serverAllowList`. */
+export type AllowedServerEntry = z.infer<typeof AllowedServer>
 
 /**
  * The JSON Schema (draft 2020-12) of policy documents, for editors. Cross-field checks (unique ids, "exactly one
@@ -223,6 +268,23 @@ function checkRuleShape(rule: z.infer<typeof RuleFields>, ctx: z.RefinementCtx):
       if (rule[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only allow rules carry obligations' })
     }
   }
+}
+
+function uniqueApprovals(list: readonly { readonly server: string; readonly tool: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>()
+  list.forEach((entry, index) => {
+    const key = JSON.stringify([entry.server, entry.tool])
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'tool'], message: `"${entry.server}/${entry.tool}" is approved twice; keep one hash per tool` })
+    seen.add(key)
+  })
+}
+
+function uniqueServerNames(list: readonly { readonly name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>()
+  list.forEach((entry, index) => {
+    if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `server "${entry.name}" is listed twice; one name, one command or URL` })
+    seen.add(entry.name)
+  })
 }
 
 function uniqueIds(list: readonly { readonly id: string }[], ctx: z.RefinementCtx, what: string): void {
