@@ -62,6 +62,7 @@ describe('discoverServerAuthorization', () => {
     ['no authorization server', { meta: { resource: RESOURCE } }, 'names no authorization server'],
     ['no authorization server metadata', { meta: metadataFor(RESOURCE), as: null }, 'publishes no metadata'],
     ['another issuer in the metadata', { meta: metadataFor(RESOURCE), as: { ...AS_METADATA, issuer: 'https://evil.example.com' } }, 'names another issuer'],
+    ['a token endpoint without https', { meta: metadataFor(RESOURCE), as: { ...AS_METADATA, token_endpoint: 'http://auth.example.com/token' } }, 'endpoints that do not use https'],
     ['no S256', { meta: metadataFor(RESOURCE), as: { ...AS_METADATA, code_challenge_methods_supported: ['plain'] } }, 'does not offer PKCE with S256'],
     ['no PKCE advertised at all', { meta: metadataFor(RESOURCE), as: { ...AS_METADATA, code_challenge_methods_supported: undefined } }, 'does not offer PKCE with S256'],
   ])('refuses %s', async (_name, setup: { meta?: object; as?: object | null }, message) => {

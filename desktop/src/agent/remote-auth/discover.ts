@@ -5,7 +5,8 @@
  * server, whose metadata comes from RFC 8414 or OpenID Connect discovery.
  *
  * Fails closed: metadata that names another resource (RFC 9728 §3.3), an authorization server whose metadata
- * names another issuer (RFC 8414 §3.3), or one that does not offer PKCE with S256 is refused.
+ * names another issuer (RFC 8414 §3.3), one with endpoints not on https (http only on this machine), or one that
+ * does not offer PKCE with S256 is refused.
  */
 import { WardenError } from '@mcp-warden/core'
 import { discoverAuthorizationServerMetadata, discoverOAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/client/auth.js'
@@ -31,6 +32,15 @@ export interface DiscoverOptions {
 /** URLs compared as the WHATWG parser normalises them (case of scheme and host, default ports, empty path). */
 function sameUrl(a: string, b: string): boolean {
   return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
+
+/** https, or http only on this machine (as `upstreams.NAME.url` allows): tokens never cross a network in clear. */
+function secureUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false
+  const { protocol, hostname } = new URL(url)
+  return protocol === 'https:' || (protocol === 'http:' && LOCAL_HOSTS.has(hostname))
 }
 
 function cannotDiscover(resource: string, what: string, cause?: unknown): WardenError {
@@ -94,6 +104,8 @@ export async function discoverServerAuthorization(resource: string, options: Dis
   }
   if (metadata === undefined) throw cannotDiscover(resource, `its authorization server ${issuer} publishes no metadata (RFC 8414 or OpenID Connect discovery)`)
   if (!sameUrl(metadata.issuer, issuer)) throw cannotDiscover(resource, `the metadata of ${issuer} names another issuer (${metadata.issuer})`)
+  const endpoints = [issuer, metadata.authorization_endpoint, metadata.token_endpoint, ...(metadata.registration_endpoint === undefined ? [] : [metadata.registration_endpoint])]
+  if (!endpoints.every(secureUrl)) throw cannotDiscover(resource, `its authorization server ${issuer} has endpoints that do not use https`)
   if (!(metadata.code_challenge_methods_supported ?? []).includes('S256')) {
     throw cannotDiscover(resource, `its authorization server ${issuer} does not offer PKCE with S256, which MCP authorization requires`)
   }

@@ -99,7 +99,9 @@ function codeFrom(url: URL, state: string, issuer: string, name: string): string
   const iss = params.get('iss')
   if (iss !== null && iss !== issuer) throw failed(name, 'the answer came from another authorization server')
   const error = params.get('error')
-  if (error !== null) throw failed(name, error === 'access_denied' ? 'access was denied' : `the authorization server answered ${error}`)
+  // RFC 6749 §4.1.2.1: an error code is printable ASCII without `"` and `\`; anything else is not repeated.
+  const shown = error !== null && /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(error) ? error : 'an error'
+  if (error !== null) throw failed(name, error === 'access_denied' ? 'access was denied' : `the authorization server answered ${shown}`)
   const code = params.get('code')
   if (code === null || code === '') throw failed(name, 'the answer carried no authorization code')
   return code
