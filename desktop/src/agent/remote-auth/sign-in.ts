@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { WardenError, type Clock, systemClock } from '@mcp-warden/core'
 import { exchangeAuthorization, registerClient, startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js'
-import type { OAuthClientInformationMixed } from '@modelcontextprotocol/sdk/shared/auth.js'
+import type { OAuthClientInformationMixed, OAuthClientMetadata } from '@modelcontextprotocol/sdk/shared/auth.js'
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { SecretStore } from '../secrets/secret-store.js'
 import { listenForCallback } from '../session/loopback-callback.js'
@@ -50,7 +50,7 @@ function failed(name: string, what: string, cause?: unknown): WardenError {
   })
 }
 
-/** What the authorization server said in its error, without anything the person could not act on. */
+/** The error an SDK call failed with: the authorization server's `error_description`, or what went wrong on the way. */
 function oauthMessage(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
 }
@@ -63,22 +63,20 @@ async function clientFor(options: ServerSignInOptions, found: ServerAuthorizatio
       `The authorization server of ${options.name} (${found.issuer}) offers no dynamic client registration. Ask your administrator to register MCP Warden there and set upstreams.${options.name}.clientId.`,
     )
   }
+  // OpenID Connect Registration's `application_type: native` (not in the SDK's type, sent as is): the
+  // authorization server then allows the loopback http redirect (RFC 8252 §7.3).
+  const clientMetadata: OAuthClientMetadata & { readonly application_type: 'native' } = {
+    client_name: 'MCP Warden',
+    application_type: 'native',
+    redirect_uris: [redirectUri],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+  }
   try {
-    return await registerClient(found.issuer, {
-      metadata: found.metadata,
-      clientMetadata: {
-        client_name: 'MCP Warden',
-        redirect_uris: [redirectUri],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-        // RFC 8252 native app: the authorization server allows its loopback redirect.
-        ...{ application_type: 'native' },
-      },
-      // No `scope` here: RFC 7591 makes it a limit on the client, and authorization servers (oidc-provider among
-      // them) refuse resource scopes such as the server's own in it. The authorization request asks for them.
-      ...(options.fetch === undefined ? {} : { fetchFn: options.fetch }),
-    })
+    // No `scope` here: RFC 7591 makes it a limit on the client, and authorization servers (oidc-provider among
+    // them) refuse resource scopes such as the server's own in it. The authorization request asks for them.
+    return await registerClient(found.issuer, { metadata: found.metadata, clientMetadata, ...(options.fetch === undefined ? {} : { fetchFn: options.fetch }) })
   } catch (cause) {
     throw failed(options.name, `its authorization server refused to register MCP Warden (${oauthMessage(cause)})`, cause)
   }
