@@ -107,7 +107,7 @@ function describeAuditEvent(event: AuditLogEvent): string {
 }
 
 /** The product's session: the settings in force, the OS keychain and the organisation's IdP. */
-const productSession: AgentSessionFactory = async (io) => (await openSession(io.env)).session
+const productSession: AgentSessionFactory = async (io) => (await openSession(io.env)).agentSession
 
 /**
  * Runs the agent until `io.stopSignal`; exits 0 at once if another agent of this user is running.

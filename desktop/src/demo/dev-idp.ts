@@ -42,6 +42,11 @@ export interface DevIdpOptions {
   readonly deviceFlowIntervalSeconds?: number
   /** Offer the device authorization grant; default true. `false` plays an IdP without it (browser sign-in only). */
   readonly deviceFlow?: boolean
+  /**
+   * Offer dynamic client registration (RFC 7591) at `/reg`, open to anyone; default false. `true` plays an MCP
+   * server's own authorization server, where MCP clients register themselves.
+   */
+  readonly registration?: boolean
 }
 
 export interface DevIdp {
@@ -115,8 +120,9 @@ async function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token:
 }
 
 /** devInteractions off: login and consent are our own pages (dev-idp-pages.ts). A fresh object per provider. */
-const features = (deviceFlow: boolean): Record<string, unknown> => ({
+const features = (deviceFlow: boolean, registration: boolean): Record<string, unknown> => ({
   devInteractions: { enabled: false },
+  registration: { enabled: registration },
   deviceFlow: {
     enabled: deviceFlow,
     userCodeInputSource: pages.userCodeInputSource,
@@ -129,7 +135,7 @@ const features = (deviceFlow: boolean): Record<string, unknown> => ({
   rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
 })
 
-function configuration(accounts: ReadonlyMap<string, DevAccount>, deviceFlow: boolean): Record<string, unknown> {
+function configuration(accounts: ReadonlyMap<string, DevAccount>, deviceFlow: boolean, registration: boolean): Record<string, unknown> {
   return {
     adapter: createMemoryStore(),
     clients: [{
@@ -158,7 +164,7 @@ function configuration(accounts: ReadonlyMap<string, DevAccount>, deviceFlow: bo
     pkce: { required: () => true },
     clientBasedCORS: () => false,
     renderError: pages.renderError,
-    features: features(deviceFlow),
+    features: features(deviceFlow, registration),
   }
 }
 
@@ -205,7 +211,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const provider = new Provider(issuer, configuration(accounts, options.deviceFlow ?? true))
+  const provider = new Provider(issuer, configuration(accounts, options.deviceFlow ?? true, options.registration ?? false))
   provider.use(advertiseInterval(options.deviceFlowIntervalSeconds ?? 1))
   provider.use(pages.interactionRoutes(provider, accounts))
   server.on('request', provider.callback())

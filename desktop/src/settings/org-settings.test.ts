@@ -35,6 +35,11 @@ describe('parseOrgSettings', () => {
     expect(settings.upstreams?.['local.dev']?.url).toBe('http://127.0.0.1:8080/mcp')
   })
 
+  it('takes an upstream with its own authorization server, and its optional client id and scopes', () => {
+    const settings = parseOrgSettings({ identity: IDENTITY, upstreams: { wiki: { url: 'https://wiki.example.com/mcp', auth: 'server', clientId: 'warden', scopes: ['mcp'] } } }, WHERE)
+    expect(settings.upstreams?.['wiki']).toEqual({ url: 'https://wiki.example.com/mcp', auth: 'server', clientId: 'warden', scopes: ['mcp'] })
+  })
+
   it('allows an http issuer only on loopback and only with allowInsecureLoopbackHttp', () => {
     const dev = { identity: { issuer: 'http://127.0.0.1:4000', clientId: 'c', allowInsecureLoopbackHttp: true } }
     expect(parseOrgSettings(dev, WHERE).identity.issuer).toBe('http://127.0.0.1:4000')
@@ -56,6 +61,8 @@ describe('parseOrgSettings', () => {
     [{ identity: IDENTITY, upstreams: { crm: { url: 'http://crm.example.com/mcp' } } }, 'upstreams.crm.url: must use https unless the server runs on this machine'],
     [{ identity: IDENTITY, upstreams: { crm: { url: 'https://crm.example.com/mcp#x' } } }, 'upstreams.crm.url: must not contain a fragment'],
     [{ identity: IDENTITY, upstreams: { 'bad name': { url: 'https://x.example.com' } } }, 'upstreams.bad name: invalid name: server names are letters'],
+    [{ identity: IDENTITY, upstreams: { crm: { url: 'https://crm.example.com/mcp', auth: 'own' } } }, 'upstreams.crm.auth'],
+    [{ identity: IDENTITY, upstreams: { crm: { url: 'https://crm.example.com/mcp', clientId: 'x' } } }, 'upstreams.crm.clientId: applies only with auth: server'],
     [{ identity: IDENTITY, policy: { url: 'http://warden.example.com' } }, 'policy.url: must be an https:// URL'],
     [{ identity: IDENTITY, policy: { signingKeys: [{ kty: 'RSA', n: 'n', e: 'AQAB', d: 'secret' }] } }, 'policy.signingKeys.0.d: a policy signing key must be a public key'],
     [{ identity: IDENTITY, policy: { signingKeys: [{ kty: 'oct', k: 'x' }] } }, 'policy.signingKeys.0.kty'],

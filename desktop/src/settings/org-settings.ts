@@ -10,6 +10,7 @@
  *   resourceParameter: resource                         # resource (RFC 8707) | audience (Auth0) | entra-scope
  * upstreams:
  *   crm: { url: https://crm.example.com/mcp }           # the resource (audience) the crm server's token is for
+ *   wiki: { url: https://wiki.example.com/mcp, auth: server }  # its own authorization server: docs/remote-servers.md
  * policy: { url: https://warden.example.com/policy, maxStalenessSeconds: 3600 }
  * audit: { url: https://warden.example.com/audit }
  * ```
@@ -59,7 +60,23 @@ const fields = {
   scopes: z.array(z.string().regex(SCOPE_TOKEN, 'must be a scope token (no spaces or quotes)')).min(1).refine((scopes) => scopes.includes('openid'), 'must include "openid"'),
   allowInsecureLoopbackHttp: z.boolean(),
   resourceParameter: z.enum(['resource', 'audience', 'entra-scope']),
-  upstreams: z.record(z.string().regex(SERVER_NAME, 'server names are letters, digits, ".", "_" and "-"'), z.strictObject({ url: upstreamUrl })),
+  upstreams: z.record(
+    z.string().regex(SERVER_NAME, 'server names are letters, digits, ".", "_" and "-"'),
+    z.strictObject({
+      url: upstreamUrl,
+      /** Who issues the server's token: the organisation's IdP (the default) or the server's own authorization server. */
+      auth: z.enum(['organisation', 'server']).optional(),
+      /** With `auth: server`: a client id registered at that server for MCP Warden, instead of dynamic registration. */
+      clientId: z.string().min(1).optional(),
+      /** With `auth: server`: the scopes to ask for, instead of what the server advertises. */
+      scopes: z.array(z.string().regex(SCOPE_TOKEN, 'must be a scope token (no spaces or quotes)')).min(1).optional(),
+    })
+    .superRefine((upstream, ctx) => {
+      for (const key of ['clientId', 'scopes'] as const) {
+        if (upstream[key] !== undefined && upstream.auth !== 'server') ctx.addIssue({ code: 'custom', path: [key], message: 'applies only with auth: server' })
+      }
+    }),
+  ),
   policy: {
     url: httpsUrl,
     signingKeys: z.array(jwk).min(1),
@@ -118,6 +135,8 @@ const userSettingsSchema = z.strictObject({
 
 export type OrgSettings = z.output<typeof orgSettingsSchema>
 export type UserSettings = z.output<typeof userSettingsSchema>
+/** One entry of `upstreams`. */
+export type UpstreamSettings = NonNullable<OrgSettings['upstreams']>[string]
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
