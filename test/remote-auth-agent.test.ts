@@ -9,15 +9,15 @@
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditRecord } from '../shared/src/index.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
 import type { ClientPage } from '../desktop/src/demo/dev-idp-approve.js'
+import { readAgentAudit } from './helpers/agent-session.js'
 import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy } from './helpers/governed.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
@@ -167,7 +167,7 @@ describe.skipIf(skip)(title, () => {
     const allowed = await echoThroughProxy('governed')
     expect([allowed.isError ?? false, allowed.content[0]?.text]).toEqual([false, 'Echo: governed'])
     expect((await wiki.entries()).filter((entry) => entry.tool === 'echo')).toEqual([expect.objectContaining({ message: 'governed', sub: 'alice', aud: wiki.url })])
-    const audit = (await readFile(join(dir, 'state', 'mcp-warden', 'audit.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as AuditRecord)
+    const audit = await readAgentAudit(join(dir, 'state', 'mcp-warden', 'audit'))
     expect(audit.filter((r) => r.method === 'tools/call' && r.kind === 'decision').map((r) => [r.decision, r.identity?.email])).toContainEqual(['allow', 'alice@example.com'])
   })
 

@@ -71,14 +71,16 @@ function agentPid(): number | undefined {
   }
 }
 
-/** Processes running `mcp-warden agent` from this checkout (the agents these tests caused to start). */
+/** Processes running `mcp-warden agent` with this file's settings (other test files start agents of their own). */
 function agentProcesses(): number[] {
   const pids: number[] = []
+  const mine = `MCP_WARDEN_DEV_SETTINGS=${env['MCP_WARDEN_DEV_SETTINGS']}`
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
-      if (argv.includes(CLI) && argv.includes('agent')) pids.push(Number(entry))
+      if (!argv.includes(CLI) || !argv.includes('agent')) continue
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(mine)) pids.push(Number(entry))
     } catch {
       // the process ended while we looked
     }
