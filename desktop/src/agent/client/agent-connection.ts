@@ -35,8 +35,14 @@ export function unreachable(socketPath: string, cause: unknown): WardenError {
   return new WardenError('ERR_AGENT_UNAVAILABLE', message, { cause, details: { reason: UNREACHABLE } })
 }
 
+/**
+ * An agent that closes the connection before answering `hello` is not serving yet (still starting, or losing the
+ * race for the lock to another one): that is "unreachable", so `ensureAgent` keeps waiting instead of giving up.
+ */
 function wentAway(method: AgentMethod): WardenError {
-  return new WardenError('ERR_AGENT_UNAVAILABLE', `The MCP Warden agent went away during ${method}. ${START_HINT} Then try again.`)
+  return new WardenError('ERR_AGENT_UNAVAILABLE', `The MCP Warden agent went away during ${method}. ${START_HINT} Then try again.`, {
+    ...(method === 'hello' ? { details: { reason: UNREACHABLE } } : {}),
+  })
 }
 
 function openSocket(socketPath: string): Promise<Socket> {
