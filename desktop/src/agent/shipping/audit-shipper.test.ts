@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { createChainedAuditLog, type AuditLogEntry } from '@mcp-warden/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAuditShipper, type AuditShipFormat } from './audit-shipper.js'
+import { writeShipCursor } from './ship-cursor.js'
 
 type Mode = 'up' | '503' | 'reset'
 
@@ -190,6 +191,14 @@ describe('createAuditShipper', () => {
     const start = again[0]?.seq ?? 0
     expect(start === 8 || start === 11).toBe(true)
     expect(again.map((entry) => entry.id)).toEqual([...first, ...second].slice(start - 1))
+  })
+
+  it('goes on with the next file when the cursor file was deleted (retention), not from the middle of another', async () => {
+    const ids = await writeRecords(12)
+    await writeShipCursor(join(dir, 'audit-ship.json'), { file: 'audit-20000101-999.jsonl', offset: 123, seq: 0, hash: '' })
+    shipper().start()
+    await collector.until(() => uniqueIds().size === 12)
+    expect(shippedRecords().map((entry) => entry.id)).toEqual(ids)
   })
 
   it('sends OTLP/HTTP JSON logs with the record id, seq, hash, decision, server, tool and user as attributes', async () => {

@@ -51,10 +51,18 @@ interface Batch {
 
 const NEWLINE = 0x0a
 
+/** A file name's place in the log: day, then number (numbers may outgrow three digits, so not the name's text). */
+function fileOrder(name: string): number {
+  const match = /^audit-(\d{8})-(\d+)\.jsonl$/.exec(name)
+  return match === null ? -1 : Number(match[1]) * 1e6 + Number(match[2])
+}
+
 /** The next batch after `cursor`, or undefined when everything is shipped. Moves past finished files. */
 async function readBatch(dir: string, cursor: ShipCursor | undefined, maxLines: number, maxBytes: number): Promise<Batch | undefined> {
   const files = (await listAuditFiles(dir)).map((file) => file.name)
-  let index = cursor === undefined ? 0 : files.findIndex((name) => name >= cursor.file)
+  // The cursor's file, or (deleted by retention) the first file written after it.
+  let index = cursor === undefined ? 0 : files.indexOf(cursor.file)
+  if (cursor !== undefined && index < 0) index = files.findIndex((name) => fileOrder(name) > fileOrder(cursor.file))
   if (index < 0 || index >= files.length) return undefined
   let offset = cursor !== undefined && files[index] === cursor.file ? cursor.offset : 0
   let seq = cursor?.seq ?? 0
