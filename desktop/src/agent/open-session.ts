@@ -46,10 +46,11 @@ export async function openSession(env: NodeJS.ProcessEnv): Promise<OpenedSession
     allowInsecureLoopbackHttp: identity.allowInsecureLoopbackHttp,
     resourceParameter: identity.resourceParameter,
     // Some IdPs (oidc-provider, Okta) mint audience-bound tokens on refresh only for resources named at sign-in.
-    // A server with its own authorization server is never asked of the organisation's IdP; the policy URL is.
+    // A server with its own authorization server is never asked of the organisation's IdP; the policy and audit URLs are.
     resources: [
       ...entries.filter(([, upstream]) => upstream.auth !== 'server').map(([, upstream]) => upstream.url),
       ...(loaded.settings.policy?.url === undefined ? [] : [loaded.settings.policy.url]),
+      ...(loaded.settings.audit?.url === undefined ? [] : [loaded.settings.audit.url]),
     ],
     secrets,
   })

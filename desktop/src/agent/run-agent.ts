@@ -9,6 +9,7 @@ import { createAgentLedger } from './limits/agent-ledger.js'
 import type { CentralPolicySource } from './policy/central-policy-source.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
+import { createAuditShipper, type AuditShipperOptions } from './shipping/audit-shipper.js'
 
 export interface RunAgentOptions {
   readonly socketPath: string
@@ -27,6 +28,11 @@ export interface RunAgentOptions {
    * one, `policy.snapshot` answers null and each proxy uses its own policy file (development opt-in).
    */
   readonly policy?: CentralPolicySource | undefined
+  /**
+   * Ships the audit log to the organisation's collector (settings `audit.url`): started once the log is open, in the
+   * lock holder only, stopped with the agent. The cursor is `audit-ship.json` beside the audit directory.
+   */
+  readonly shipping?: Pick<AuditShipperOptions, 'url' | 'format' | 'token' | 'backoff' | 'pollMs' | 'onError'> | undefined
   readonly clock?: Clock | undefined
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -75,11 +81,17 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const running = server
   // Only now, as the one agent of this user (the server holds the lock), is the log opened and the spool taken in.
   await audit.start()
+  const shipper =
+    options.shipping === undefined
+      ? undefined
+      : createAuditShipper({ ...options.shipping, dir: options.audit.dir, cursorFile: join(dirname(options.audit.dir), 'audit-ship.json'), agent: { version: options.version } })
+  shipper?.start()
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       policy?.close()
       void running
         .close()
+        .then(() => shipper?.close())
         .then(() => audit.close())
         .then(() => ledger.close())
         .catch((error: unknown) => options.onError?.(error))

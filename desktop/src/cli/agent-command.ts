@@ -127,10 +127,19 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
   const signal = io.stopSignal ?? new AbortController().signal
   const auditDir = parsed.auditDir ?? defaultAuditDir(io.env, process.platform)
   // The product's central policy; an injected session (tests) comes without one.
-  const policy =
-    options.createSession === undefined
-      ? openCentralPolicy({ settings: (await loadOrgSettings({ env: io.env })).settings, session, cacheFile: join(dirname(auditDir), 'policy-cache.json'), log })
-      : undefined
+  const settings = options.createSession === undefined ? (await loadOrgSettings({ env: io.env })).settings : undefined
+  const policy = settings === undefined ? undefined : openCentralPolicy({ settings, session, cacheFile: join(dirname(auditDir), 'policy-cache.json'), log })
+  // Without audit.url nothing is shipped; the token's audience is the collector's URL.
+  const auditUrl = settings?.audit?.url
+  const shipping =
+    auditUrl === undefined
+      ? undefined
+      : {
+          url: auditUrl,
+          format: settings?.audit?.format,
+          token: async () => (await session.upstreamToken(auditUrl)).token,
+          onError: (error: unknown) => log.warn(`audit shipping to ${auditUrl}: ${error instanceof Error ? error.message : String(error)}`),
+        }
   try {
     const agent = await runAgent({
       socketPath,
@@ -143,6 +152,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
         onEvent: (event) => log.warn(describeAuditEvent(event)),
       },
       policy,
+      shipping,
       version: VERSION,
       signal,
       onError: (error) => log.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`),

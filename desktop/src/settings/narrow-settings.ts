@@ -47,6 +47,7 @@ export function narrowSettings(admin: OrgSettings, user: UserSettings): { settin
   keep('policy.url', admin.policy?.url, user.policy?.url)
   keep('policy.signingKeys', admin.policy?.signingKeys, user.policy?.signingKeys)
   keep('audit.url', admin.audit?.url, user.audit?.url)
+  keep('audit.format', admin.audit?.format, user.audit?.format)
 
   let maxStalenessSeconds = admin.policy?.maxStalenessSeconds
   const staleness = user.policy?.maxStalenessSeconds

@@ -26,13 +26,19 @@ describe('parseOrgSettings', () => {
         identity: { ...IDENTITY, scopes: ['openid'], resourceParameter: 'entra-scope' },
         upstreams: { crm: { url: 'https://crm.example.com/mcp' }, 'local.dev': { url: 'http://127.0.0.1:8080/mcp' } },
         policy: { url: 'https://warden.example.com/policy', signingKeys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }], maxStalenessSeconds: 3600 },
-        audit: { url: 'https://warden.example.com/audit' },
+        audit: { url: 'https://warden.example.com/audit', format: 'otlp' },
         agent: { socketDir: '/run/mcp-warden' },
       },
       WHERE,
     )
     expect(settings.identity.resourceParameter).toBe('entra-scope')
     expect(settings.upstreams?.['local.dev']?.url).toBe('http://127.0.0.1:8080/mcp')
+  })
+
+  it('takes the audit format warden or otlp, and nothing else', () => {
+    expect(parseOrgSettings({ identity: IDENTITY, audit: { url: 'https://warden.example.com/v1/logs', format: 'otlp' } }, WHERE).audit).toEqual({ url: 'https://warden.example.com/v1/logs', format: 'otlp' })
+    expect(problem({ identity: IDENTITY, audit: { url: 'https://warden.example.com/audit', format: 'syslog' } }).message).toContain('audit.format')
+    expect(problem({ identity: IDENTITY, audit: { url: 'http://warden.example.com/audit' } }).message).toContain('audit.url: must be an https:// URL')
   })
 
   it('takes an upstream with its own authorization server, and its optional client id and scopes', () => {

@@ -12,7 +12,7 @@
  *   crm: { url: https://crm.example.com/mcp }           # the resource (audience) the crm server's token is for
  *   wiki: { url: https://wiki.example.com/mcp, auth: server }  # its own authorization server: docs/remote-servers.md
  * policy: { url: https://warden.example.com/policy, maxStalenessSeconds: 3600 }
- * audit: { url: https://warden.example.com/audit }
+ * audit: { url: https://warden.example.com/audit, format: warden }   # warden (the default) | otlp
  * ```
  * Where each source lives, and what a user may change: docs/settings.md. Every problem is reported with its
  * location as ERR_CONFIG_INVALID.
@@ -82,12 +82,12 @@ const fields = {
     signingKeys: z.array(jwk).min(1),
     maxStalenessSeconds: z.number().int().min(0).max(30 * 24 * 3600),
   },
-  audit: { url: httpsUrl },
+  audit: { url: httpsUrl, format: z.enum(['warden', 'otlp']) },
   agent: { socketDir: z.string().refine((dir) => dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir), 'must be an absolute path') },
 }
 
 const policy = z.strictObject({ url: fields.policy.url.optional(), signingKeys: fields.policy.signingKeys.optional(), maxStalenessSeconds: fields.policy.maxStalenessSeconds.optional() })
-const audit = z.strictObject({ url: fields.audit.url.optional() })
+const audit = z.strictObject({ url: fields.audit.url.optional(), format: fields.audit.format.optional() })
 const agent = z.strictObject({ socketDir: fields.agent.socketDir.optional() })
 
 /** The complete settings: what an administrator deploys, or a personal install's own file. */

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AuditRecord } from '@mcp-warden/core'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { connectAgent } from '../client/agent-client.js'
+import { runAgent } from '../run-agent.js'
+import type { AgentSession } from '../session/agent-session.js'
+
+const status = { state: 'signed-in', user: { issuer: 'https://idp.example.com', subject: 'alice' }, idTokenExpiresAt: 2e9, refreshable: true } as const
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'warden-agent-ship-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+it('runAgent ships what proxies append to the collector, with a token for the collector, and stops with the agent', async () => {
+  const received: Array<{ authorization: string | undefined; ids: string[] }> = []
+  let arrived: () => void = () => undefined
+  const arrival = new Promise<void>((resolve) => (arrived = resolve))
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: Array<{ id: string }> }
+      received.push({ authorization: request.headers.authorization, ids: body.records.map((entry) => entry.id) })
+      response.writeHead(200).end()
+      arrived()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`
+  const audiences: string[] = []
+  const session: AgentSession = {
+    status: async () => status,
+    reload: async () => status,
+    idToken: async () => ({ token: 'id-1', expiresAt: 2e9 }),
+    upstreamToken: async (resource) => {
+      audiences.push(resource)
+      return { token: 'audit-token', expiresAt: 2e9 }
+    },
+  }
+  const stop = new AbortController()
+  const agent = await runAgent({
+    socketPath: join(dir, 'agent.sock'),
+    session,
+    audit: { dir: join(dir, 'state', 'audit') },
+    shipping: { url, token: async () => (await session.upstreamToken(url)).token, pollMs: 10 },
+    version: '1.2.3',
+    signal: stop.signal,
+  })
+  const client = await connectAgent({ socketPath: join(dir, 'agent.sock'), client: { name: 'test', version: '1' }, server: { name: 'fs' } })
+  const id = randomUUID()
+  await client.appendAudit({ id, time: new Date().toISOString(), kind: 'decision', direction: 'to-server', server: 'fs', sessionId: 's', method: 'tools/call', identity: null, decision: 'allow', reasons: [], findings: [], modifications: [], outcome: 'forwarded', latencyMs: 1 } as AuditRecord)
+  await arrival
+  client.close()
+  stop.abort()
+  await agent.stopped
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+  expect(received.flatMap((batch) => batch.ids)).toContain(id)
+  expect(received[0]?.authorization).toBe('Bearer audit-token')
+  expect(new Set(audiences)).toEqual(new Set([url]))
+})
