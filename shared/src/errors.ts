@@ -37,6 +37,7 @@ export type StageName =
   | 'server-allow-list'
   | 'policy'
   | 'tool-pins'
+  | 'approval'
   | 'content-safety'
   | 'limits'
   | 'identity-meta'

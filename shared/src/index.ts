@@ -165,3 +165,5 @@ export type {
 export { canonicalJson } from './canonical-json.js'
 export { createStandardPipeline } from './standard-pipeline.js'
 export type { StandardPipelineOptions } from './standard-pipeline.js'
+export { approvalStage } from './approvals/approval-stage.js'
+export type { ApprovalAnswer, ApprovalRequest, ApprovalStageOptions } from './approvals/approval-stage.js'

@@ -18,6 +18,7 @@ import { createPipeline, type Pipeline } from './pipeline/pipeline.js'
 import type { Clock } from './pipeline/types.js'
 import type { CompiledPolicy } from './policy/compiled-policy.js'
 import { policyStage } from './policy/policy-stage.js'
+import { approvalStage, type ApprovalStageOptions } from './approvals/approval-stage.js'
 import { serverAllowListStage, type UpstreamFacts } from './policy/tool-pins/server-allow-list.js'
 import { toolPinsStage } from './policy/tool-pins/tool-pins-stage.js'
 
@@ -45,6 +46,10 @@ export interface StandardPipelineOptions {
    * is enforced; an edge that does not know its upstream (an SDK client) cannot enforce it.
    */
   readonly upstream?: UpstreamFacts | undefined
+  /**
+   * Asks a person about calls a rule marks `effect: ask` (see `approvalStage`). Without it such calls are denied.
+   */
+  readonly approve?: ApprovalStageOptions['approve'] | undefined
   readonly clock?: Clock | undefined
   readonly newId?: (() => string) | undefined
   readonly onError?: ((error: unknown) => void) | undefined
@@ -67,8 +72,9 @@ export function createStandardPipeline(options: StandardPipelineOptions): Pipeli
     stages: [
       identityStage({ resolveToken: options.resolveToken, verifier: options.verifier }),
       ...(options.upstream === undefined ? [] : [serverAllowListStage({ policy: options.policy, upstream: options.upstream })]),
-      policyStage({ policy: options.policy }),
+      policyStage({ policy: options.policy, approvals: options.approve !== undefined }),
       toolPinsStage({ policy: options.policy }),
+      ...(options.approve === undefined ? [] : [approvalStage({ approve: options.approve })]),
       contentSafetyStage(options.vault === undefined ? {} : { vault: options.vault }),
       limitsStage(clock === undefined ? { store: options.limitStore } : { store: options.limitStore, clock }),
       ...(attachIdentity === false ? [] : [identityMetaStage(attachIdentity === true ? {} : attachIdentity)]),

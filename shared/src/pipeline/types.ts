@@ -98,7 +98,10 @@ export interface Obligations {
 
 /** The policy stage's decision, kept on the context for the later stages and the audit record. */
 export interface PolicyDecision {
-  readonly effect: 'allow' | 'deny'
+  /** `ask`: a person must approve the call first; only an approval stage turns it into `allow`. */
+  readonly effect: 'allow' | 'deny' | 'ask'
+  /** For `ask`: how long to wait for the answer before denying. */
+  readonly askTimeoutSeconds?: number | undefined
   /** Ids of the rules that decided, in evaluation order. Empty for default deny. */
   readonly ruleIds: readonly string[]
   /** Policy revision that decided (goes to every audit record). */

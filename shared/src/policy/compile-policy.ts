@@ -80,8 +80,16 @@ function compileRule(rule: PolicyRule, index: number, document: PolicyDocument):
       }
       return made
     },
+    askDecision(cost) {
+      const timeout = rule.askTimeoutSeconds ?? DEFAULT_ASK_TIMEOUT_SECONDS
+      const explanation = `Rule "${rule.id}" asks a person to approve the call first (policy revision ${document.revision}).`
+      return makeDecision({ effect: 'ask', ruleIds: [rule.id], revision: document.revision, explanation, obligations, cost, askTimeoutSeconds: timeout })
+    },
   }
 }
+
+/** Seconds an `ask` rule waits for an answer when it names no `askTimeoutSeconds`. */
+export const DEFAULT_ASK_TIMEOUT_SECONDS = 120
 
 function baseObligations(defaults: Defaults, rule: PolicyRule | undefined): BaseObligations {
   const content: PolicyContent = { ...defaults.content, ...rule?.content }

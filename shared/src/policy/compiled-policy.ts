@@ -35,13 +35,15 @@ export interface CompiledRule {
   /** Position in the document: evaluation order. */
   readonly index: number
   readonly id: string
-  readonly effect: 'allow' | 'deny'
+  readonly effect: 'allow' | 'deny' | 'ask'
   matchesSubject(identity: Identity): boolean
   readonly servers: readonly Glob[]
   readonly targets: Readonly<Record<TargetKind, readonly Glob[] | undefined>>
   readonly conditions: readonly ArgumentCondition[]
   /** The allow decision for a call of the given cost (memoised: costs take few distinct values). */
   allowDecision(cost: number): PolicyDecision
+  /** The ask decision (effect `ask`, with the rule's timeout) for a call of the given cost. */
+  askDecision(cost: number): PolicyDecision
 }
 
 /** A rule filed in the index, with what a lookup that finds it still has to check. */

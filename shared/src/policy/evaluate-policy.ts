@@ -109,13 +109,14 @@ function decideCompletion(inner: PolicyInternals, request: PolicyRequest, ref: u
   return conclude(inner, result, target, 1)
 }
 
-/** Deny when a deny rule applies, else allow by the first allow rule, else deny by default. */
+/** Deny when a deny rule applies, else ask by the first ask rule, else allow by the first allow rule, else deny. */
 function conclude(inner: PolicyInternals, result: MatchResult, target: ExplainTarget, cost: number): PolicyDecision {
   finishMatch(result)
   if (result.denies !== undefined) {
     const ruleIds = result.denies.map((rule) => rule.id)
     return deny(inner, ruleIds, explainDeniedByRules(ruleIds, inner.revision, target))
   }
+  if (result.ask !== undefined) return result.ask.askDecision(cost)
   if (result.allow !== undefined) return result.allow.allowDecision(cost)
   return deny(inner, [], explainNoRule(inner.revision, target, result.conditionsFailed ? 'arguments' : 'no-rule'))
 }

@@ -9,12 +9,14 @@ import type { BaseObligations } from './compiled-policy.js'
 
 /** The parts of a decision. */
 export interface DecisionFields {
-  readonly effect: 'allow' | 'deny'
+  readonly effect: 'allow' | 'deny' | 'ask'
   readonly ruleIds: readonly string[]
   readonly revision: string
   readonly explanation: string
   readonly obligations: BaseObligations
   readonly cost: number
+  /** For `ask` only. */
+  readonly askTimeoutSeconds?: number
 }
 
 /**
@@ -30,5 +32,6 @@ export function makeDecision(fields: DecisionFields): PolicyDecision {
     revision: fields.revision,
     explanation: fields.explanation,
     obligations,
+    ...(fields.askTimeoutSeconds === undefined ? {} : { askTimeoutSeconds: fields.askTimeoutSeconds }),
   })
 }

@@ -30,6 +30,8 @@ export interface MatchQuery {
 export interface MatchResult {
   /** The first applying allow rule in document order. */
   allow: CompiledRule | undefined
+  /** The first applying ask rule in document order (listing counts it as allowing). */
+  ask: CompiledRule | undefined
   /** Applying deny rules, in document order once `finishMatch` has run. */
   denies: CompiledRule[] | undefined
   /** An allow rule matched all but its `when` conditions (for the explanation). */
@@ -40,7 +42,7 @@ const NO_ARGUMENTS: JsonObject = Object.freeze({}) as JsonObject
 
 /** A fresh, empty result. */
 export function emptyMatch(): MatchResult {
-  return { allow: undefined, denies: undefined, conditionsFailed: false }
+  return { allow: undefined, ask: undefined, denies: undefined, conditionsFailed: false }
 }
 
 /**
@@ -74,6 +76,7 @@ function scan(entries: readonly RuleEntry[] | undefined, query: MatchQuery, resu
   for (const entry of entries) {
     const rule = entry.rule
     if (rule.effect === 'allow' && result.allow !== undefined && result.allow.index <= rule.index) continue
+    if (rule.effect === 'ask' && result.ask !== undefined && result.ask.index <= rule.index) continue
     if (entry.pattern !== undefined && !entry.pattern.matchesAfterHead(query.name)) continue
     if (entry.checkServer && !anyMatches(rule.servers, query.server)) continue
     if (!rule.matchesSubject(query.identity)) continue
@@ -85,11 +88,13 @@ function apply(rule: CompiledRule, query: MatchQuery, result: MatchResult): void
   const listing = query.listing
   if (listing && rule.effect === 'deny' && rule.conditions.length > 0) return
   if (!listing && !conditionsHold(rule.conditions, query.arguments)) {
-    if (rule.effect === 'allow') result.conditionsFailed = true
+    if (rule.effect !== 'deny') result.conditionsFailed = true
     return
   }
   if (rule.effect === 'allow') {
     result.allow = rule
+  } else if (rule.effect === 'ask') {
+    result.ask = rule
   } else if (result.denies === undefined) {
     result.denies = [rule]
   } else if (!result.denies.includes(rule)) {

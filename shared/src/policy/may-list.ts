@@ -34,5 +34,5 @@ export function mayList(
   if (kind === 'resource' && hasDotSegments(name)) return false
   const result = emptyMatch()
   matchRules(inner.rules, { identity, server, kind, name: normalizeName(name), listing: true, arguments: undefined }, result)
-  return result.allow !== undefined && result.denies === undefined
+  return (result.allow !== undefined || result.ask !== undefined) && result.denies === undefined
 }

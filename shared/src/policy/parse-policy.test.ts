@@ -167,7 +167,7 @@ rules:
     const text = json({ rules: [{ ...rule, subjects: {} }, { ...rule, id: 'b', servers: [], effect: 'maybe' }] })
     expect(problemsOf(text)).toEqual([
       'rules[0].subjects: name who the rule applies to (users, emails, emailDomains, groups or claims), or write "anyone: true"',
-      'rules[1].effect: Invalid option: expected one of "allow"|"deny"',
+      'rules[1].effect: Invalid option: expected one of "allow"|"deny"|"ask"',
       'rules[1].servers: Too small: expected array to have >=1 items',
     ])
   })

@@ -123,7 +123,12 @@ const Budgets = z.array(Budget).superRefine((list, ctx) => uniqueIds(list, ctx, 
 const RuleFields = z.strictObject({
   id: Id,
   description: z.string().optional(),
-  effect: z.enum(['allow', 'deny']),
+  effect: z.enum(['allow', 'deny', 'ask']).register(policyMeta, {
+    description: 'deny overrides ask, ask overrides allow. "ask": a person approves each call (elicitation or the app).',
+  }),
+  askTimeoutSeconds: z.number().positive().max(3600).optional().register(policyMeta, {
+    description: 'For effect "ask": seconds to wait for an answer before denying (default 120).',
+  }),
   subjects: Subjects,
   servers: Patterns,
   tools: Patterns.optional(),
@@ -262,6 +267,9 @@ function checkRuleShape(rule: z.infer<typeof RuleFields>, ctx: z.RefinementCtx):
       path: ['when'],
       message: 'conditions apply to tool and prompt arguments; put resources in a separate rule without "when"',
     })
+  }
+  if (rule.askTimeoutSeconds !== undefined && rule.effect !== 'ask') {
+    ctx.addIssue({ code: 'custom', path: ['askTimeoutSeconds'], message: 'askTimeoutSeconds applies to "effect: ask" rules only' })
   }
   if (rule.effect === 'deny') {
     for (const key of ['content', 'rateLimits', 'budgets'] as const) {

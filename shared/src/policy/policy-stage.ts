@@ -20,6 +20,8 @@ export interface PolicyStageOptions {
    * effect on the next message). A function that throws makes the pipeline fail closed.
    */
   readonly policy: CompiledPolicy | (() => CompiledPolicy)
+  /** True when an `approvalStage` follows: `ask` decisions pass to it. Otherwise they are denied (fail closed). */
+  readonly approvals?: boolean
 }
 
 const NEXT_STEP = 'Ask your administrator if you need access.'
@@ -42,7 +44,7 @@ export function policyStage(options: PolicyStageOptions): Stage {
     process(context) {
       const policy = current()
       // Anything not plainly towards the host is decided: a malformed direction must not skip the policy.
-      return context.direction === 'to-client' ? relayToClient(policy, context) : decideRequest(policy, context)
+      return context.direction === 'to-client' ? relayToClient(policy, context) : decideRequest(policy, context, options.approvals === true)
     },
   }
 }
@@ -52,13 +54,13 @@ function checked(value: unknown): CompiledPolicy {
   return value
 }
 
-function decideRequest(policy: CompiledPolicy, context: MessageContext): Verdict {
+function decideRequest(policy: CompiledPolicy, context: MessageContext, approvals: boolean): Verdict {
   const decision = evaluatePolicy(policy, {
     identity: context.identity,
     server: context.session.server,
     operation: context.operation,
   })
-  if (decision.effect === 'allow') return { action: 'pass', context: { ...context, decision } }
+  if (decision.effect === 'allow' || (decision.effect === 'ask' && approvals)) return { action: 'pass', context: { ...context, decision } }
   const error = new WardenError('ERR_POLICY_DENIED', `${decision.explanation} ${NEXT_STEP}`, {
     stage: 'policy',
     details: { ruleIds: decision.ruleIds, revision: decision.revision },

@@ -26,9 +26,9 @@ Options:
 
 /** What `explain` reports. */
 export interface Explanation {
-  readonly decision: 'allow' | 'deny'
+  readonly decision: 'allow' | 'deny' | 'ask'
   readonly explanation: string
-  readonly rules: readonly { readonly id: string; readonly effect: 'allow' | 'deny'; readonly description?: string | undefined }[]
+  readonly rules: readonly { readonly id: string; readonly effect: 'allow' | 'deny' | 'ask'; readonly description?: string | undefined }[]
   /** About approvedTools and serverAllowList, when they apply to the server. */
   readonly pins: string | undefined
 }
