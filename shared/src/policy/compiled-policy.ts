@@ -26,9 +26,15 @@ export type BaseObligations = Omit<Obligations, 'cost'>
 /** A condition on one top-level argument. */
 export interface ArgumentCondition {
   readonly name: string
-  /** `present` is `Object.hasOwn(arguments, name)`; `value` is undefined when it is not present. */
-  test(present: boolean, value: unknown): boolean
+  /**
+   * `present` is `Object.hasOwn(arguments, name)`; `value` is undefined when it is not present. `transport` is the
+   * session's: `pathUnder` resolves paths on disk only for `stdio` servers.
+   */
+  test(present: boolean, value: unknown, transport: SessionTransport | undefined): boolean
 }
+
+/** How the governed server is reached; see `SessionInfo.transport`. */
+export type SessionTransport = 'stdio' | 'http' | 'sdk'
 
 /** A rule, compiled. */
 export interface CompiledRule {
