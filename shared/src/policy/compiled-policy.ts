@@ -5,7 +5,7 @@
  * precomputed decisions) is kept beside it in a module-private WeakMap, so callers cannot reach or alter it and a
  * hand-made object is never mistaken for a loaded policy.
  */
-import type { Identity, Obligations, PolicyDecision } from '../pipeline/types.js'
+import type { Identity, Obligations, PolicyDecision, SessionInfo } from '../pipeline/types.js'
 import type { Glob } from './glob.js'
 import type { PolicyDocument } from './policy-schema.js'
 
@@ -34,7 +34,7 @@ export interface ArgumentCondition {
 }
 
 /** How the governed server is reached; see `SessionInfo.transport`. */
-export type SessionTransport = 'stdio' | 'http' | 'sdk'
+export type SessionTransport = SessionInfo['transport']
 
 /** A rule, compiled. */
 export interface CompiledRule {
