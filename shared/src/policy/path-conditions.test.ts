@@ -77,8 +77,12 @@ describe('pathUnder on a stdio server: resolved on disk', () => {
     expect(decide(42)).toBe('deny')
   })
 
-  it('resolves ".." that stays inside', () => {
+  it('resolves ".." that stays inside, and resolves ".." after a symlink physically, as the kernel does', () => {
     expect(decide(`${docs}/sub/../sub/note.txt`)).toBe('allow')
+    // Lexically this is <docs>/docs2; the kernel opens <outside>/../docs2, the sibling.
+    expect(decide(`${docs}/escape/../docs2`)).toBe('deny')
+    expect(decide(`${docs}/inner-link/../sub/note.txt`)).toBe('allow')
+    expect(decide(`${docs}/missing/../../outside`)).toBe('deny')
   })
 
   it('checks remote servers lexically: a symlink escape is not seen, ".." and siblings still are', () => {

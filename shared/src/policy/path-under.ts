@@ -4,7 +4,8 @@
  * The argument is checked as a POSIX path. Anything ambiguous is refused rather than interpreted: a non-string, a NUL
  * byte, a backslash, a relative path, a percent escape (`%2e`, `%2f`: some servers decode them, some do not) and any
  * character that Unicode compatibility normalisation (NFKC) would change (a fullwidth solidus or dot becomes `/` or
- * `.` in a server that normalises). The path is then NFC-normalised and its `.` and `..` segments resolved.
+ * `.` in a server that normalises). The path is then NFC-normalised; the lexical check resolves its `.` and `..`
+ * segments as text.
  *
  * For a stdio server (it runs on this machine, on this file system) the path is also resolved on disk: the longest
  * prefix that exists is passed through `realpath`, the rest appended. A dangling symlink, or any error other than
@@ -21,22 +22,32 @@ export type PathCheckMode = 'resolved' | 'lexical'
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/
 
 /**
+ * The path as given, NFC-normalised, when it is acceptable at all (see the file comment); undefined when refused.
+ *
+ * @example acceptablePath('/srv/a/../b') === '/srv/a/../b'; acceptablePath('/srv/%2e%2e/etc') === undefined
+ */
+export function acceptablePath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined
+  if (value.includes('\0') || value.includes('\\') || PERCENT_ESCAPE.test(value)) return undefined
+  const nfc = value.normalize('NFC')
+  if (nfc.normalize('NFKC') !== nfc) return undefined
+  return posix.isAbsolute(nfc) ? nfc : undefined
+}
+
+/**
  * Normalises a path lexically: NFC, `.` and `..` resolved, no trailing slash. Undefined when the path is refused.
  *
  * @example lexicalPath('/srv/a/../b/') === '/srv/b'; lexicalPath('/srv/%2e%2e/etc') === undefined
  */
 export function lexicalPath(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return undefined
-  if (value.includes('\0') || value.includes('\\') || PERCENT_ESCAPE.test(value)) return undefined
-  const nfc = value.normalize('NFC')
-  if (nfc.normalize('NFKC') !== nfc) return undefined
-  if (!posix.isAbsolute(nfc)) return undefined
-  return posix.resolve(nfc)
+  const path = acceptablePath(value)
+  return path === undefined ? undefined : posix.resolve(path)
 }
 
 /**
- * The real path of `path` (already lexical): the longest existing prefix through `realpath`, then the rest.
- * Undefined when it cannot be resolved safely.
+ * The real path of `path` (absolute): the longest existing prefix through `realpath`, then the rest. `..` inside
+ * the existing prefix is resolved physically, as the kernel does (`/a/link/..` is the parent of the link's target,
+ * not `/a`); in the missing rest it is resolved lexically. Undefined when it cannot be resolved safely.
  *
  * @example resolveExisting('/tmp/x/new-file.txt') === '/private/tmp/x/new-file.txt' // on macOS
  */
@@ -77,9 +88,9 @@ function entryExists(path: string): boolean {
 export function pathUnderTest(directory: string, mode: PathCheckMode): (value: unknown) => boolean {
   const base = lexicalPath(directory)
   return (value) => {
-    const path = lexicalPath(value)
+    const path = acceptablePath(value)
     if (base === undefined || path === undefined) return false
-    if (mode === 'lexical') return isInside(path, base)
+    if (mode === 'lexical') return isInside(posix.resolve(path), base)
     const realBase = resolveExisting(base)
     const realPath = resolveExisting(path)
     return realBase !== undefined && realPath !== undefined && isInside(realPath, realBase)
