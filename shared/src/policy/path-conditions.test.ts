@@ -83,6 +83,9 @@ describe('pathUnder on a stdio server: resolved on disk', () => {
     expect(decide(`${docs}/escape/../docs2`)).toBe('deny')
     expect(decide(`${docs}/inner-link/../sub/note.txt`)).toBe('allow')
     expect(decide(`${docs}/missing/../../outside`)).toBe('deny')
+    // Lexically <docs>/escape/x, which a server that resolves ".." first then follows outside.
+    expect(decide(`${docs}/missing/../escape/secret.txt`)).toBe('deny')
+    expect(decide(`${docs}/sub/new/../file.txt`)).toBe('deny')
   })
 
   it('checks remote servers lexically: a symlink escape is not seen, ".." and siblings still are', () => {

@@ -47,7 +47,7 @@ export function lexicalPath(value: unknown): string | undefined {
 /**
  * The real path of `path` (absolute): the longest existing prefix through `realpath`, then the rest. `..` inside
  * the existing prefix is resolved physically, as the kernel does (`/a/link/..` is the parent of the link's target,
- * not `/a`); in the missing rest it is resolved lexically. Undefined when it cannot be resolved safely.
+ * not `/a`); a `.` or `..` in the missing rest refuses the path. Undefined when it cannot be resolved safely.
  *
  * @example resolveExisting('/tmp/x/new-file.txt') === '/private/tmp/x/new-file.txt' // on macOS
  */
@@ -65,8 +65,10 @@ export function resolveExisting(path: string): string | undefined {
     // the file would create it wherever the link points).
     if (entryExists(current)) return undefined
     const parent = posix.dirname(current)
-    if (parent === current) return undefined
-    rest.push(posix.basename(current))
+    const name = posix.basename(current)
+    // A dot segment after a missing entry has no kernel meaning to follow; refuse rather than guess.
+    if (parent === current || name === '..' || name === '.') return undefined
+    rest.push(name)
     current = parent
   }
 }
@@ -91,9 +93,14 @@ export function pathUnderTest(directory: string, mode: PathCheckMode): (value: u
     const path = acceptablePath(value)
     if (base === undefined || path === undefined) return false
     if (mode === 'lexical') return isInside(posix.resolve(path), base)
+    // Servers differ: the kernel resolves `..` after following a link, many servers (path.resolve first) before it.
+    // Both readings must stay inside.
     const realBase = resolveExisting(base)
-    const realPath = resolveExisting(path)
-    return realBase !== undefined && realPath !== undefined && isInside(realPath, realBase)
+    if (realBase === undefined) return false
+    return [path, posix.resolve(path)].every((candidate) => {
+      const real = resolveExisting(candidate)
+      return real !== undefined && isInside(real, realBase)
+    })
   }
 }
 
