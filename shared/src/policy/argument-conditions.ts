@@ -4,12 +4,17 @@
  * Conditions name top-level argument keys only (no dotted paths). They are type-safe: `equals` and `oneOf` compare
  * with `===` semantics (no coercion: "1" is not 1), `range` needs a finite number (the string "5" does not qualify),
  * `pattern` and `prefix` need a string. A missing argument fails every condition except `absent`; `null` counts as
- * present. `prefix` is a lexical string prefix: "/home/../etc" starts with "/home/".
+ * present. `prefix` is a lexical string prefix: "/home/../etc" starts with "/home/"; `pathUnder` is the path check
+ * (see path-under.ts). `noPii` runs the content-safety detectors on the argument as received, before any redaction.
  */
 import type { ArgumentCondition } from './compiled-policy.js'
 import type { PolicyCondition } from './policy-schema.js'
+import { DEFAULT_DETECTORS } from '../content-safety/detectors/default-detectors.js'
+import { scanJson } from '../content-safety/scan-json.js'
+import { pathUnderTest } from './path-under.js'
+import type { SessionTransport } from './compiled-policy.js'
 
-type ValueTest = (value: unknown) => boolean
+type ValueTest = (value: unknown, transport: SessionTransport | undefined) => boolean
 
 /**
  * Compiles a rule's `when` map into a list of conditions, all of which must hold.
@@ -23,7 +28,7 @@ export function compileConditions(when: Readonly<Record<string, PolicyCondition>
 function compileCondition(name: string, condition: PolicyCondition): ArgumentCondition {
   if (condition.absent === true) return { name, test: (present) => !present }
   const valueTest = compileValueTest(condition)
-  return { name, test: (present, value) => present && valueTest(value) }
+  return { name, test: (present, value, transport) => present && valueTest(value, transport) }
 }
 
 function compileValueTest(condition: PolicyCondition): ValueTest {
@@ -50,6 +55,17 @@ function compileValueTest(condition: PolicyCondition): ValueTest {
   if (condition.prefix !== undefined) {
     const prefix = condition.prefix
     return (value) => typeof value === 'string' && value.startsWith(prefix)
+  }
+  if (condition.pathUnder !== undefined) {
+    const resolved = pathUnderTest(condition.pathUnder, 'resolved')
+    const lexical = pathUnderTest(condition.pathUnder, 'lexical')
+    return (value, transport) => (transport === 'stdio' ? resolved(value) : lexical(value))
+  }
+  if (condition.noPii !== undefined) {
+    // Only the named types' detectors run, so other findings can neither mask these nor cost time.
+    const types = new Set<string>(condition.noPii)
+    const detectors = DEFAULT_DETECTORS.filter((detector) => types.has(detector.type))
+    return (value) => scanJson(value, { detectors, maxFindings: 1 }).length === 0
   }
   // Unreachable for a validated document (exactly one operator); fail closed all the same.
   return () => false

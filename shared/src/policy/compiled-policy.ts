@@ -5,7 +5,7 @@
  * precomputed decisions) is kept beside it in a module-private WeakMap, so callers cannot reach or alter it and a
  * hand-made object is never mistaken for a loaded policy.
  */
-import type { Identity, Obligations, PolicyDecision } from '../pipeline/types.js'
+import type { Identity, Obligations, PolicyDecision, SessionInfo } from '../pipeline/types.js'
 import type { Glob } from './glob.js'
 import type { PolicyDocument } from './policy-schema.js'
 
@@ -26,9 +26,15 @@ export type BaseObligations = Omit<Obligations, 'cost'>
 /** A condition on one top-level argument. */
 export interface ArgumentCondition {
   readonly name: string
-  /** `present` is `Object.hasOwn(arguments, name)`; `value` is undefined when it is not present. */
-  test(present: boolean, value: unknown): boolean
+  /**
+   * `present` is `Object.hasOwn(arguments, name)`; `value` is undefined when it is not present. `transport` is the
+   * session's: `pathUnder` resolves paths on disk only for `stdio` servers.
+   */
+  test(present: boolean, value: unknown, transport: SessionTransport | undefined): boolean
 }
+
+/** How the governed server is reached; see `SessionInfo.transport`. */
+export type SessionTransport = SessionInfo['transport']
 
 /** A rule, compiled. */
 export interface CompiledRule {

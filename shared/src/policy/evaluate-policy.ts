@@ -15,7 +15,7 @@
  */
 import type { Identity, Operation, PolicyDecision } from '../pipeline/types.js'
 import { internalsOf } from './compiled-policy.js'
-import type { CompiledPolicy, CostTable, PolicyInternals } from './compiled-policy.js'
+import type { CompiledPolicy, CostTable, PolicyInternals, SessionTransport } from './compiled-policy.js'
 import { hasDotSegments } from './dot-segments.js'
 import { explainDeniedByRules, explainDotSegments, explainMalformed, explainNoRule, explainUnknownMethod } from './explain.js'
 import type { ExplainTarget } from './explain.js'
@@ -31,6 +31,11 @@ export interface PolicyRequest {
   /** The configured server name. */
   readonly server: string
   readonly operation: Operation
+  /**
+   * How the server is reached (`SessionInfo.transport`). `pathUnder` conditions resolve paths on disk only for
+   * `stdio`; otherwise, and when left out, they are checked lexically.
+   */
+  readonly transport?: SessionTransport | undefined
 }
 
 /**
@@ -72,7 +77,7 @@ function decideCall(inner: PolicyInternals, request: PolicyRequest, operation: C
   const identity = request.identity
   if (identity === undefined) return deny(inner, [], explainNoRule(inner.revision, target, 'no-identity'))
   const result = emptyMatch()
-  const query = { identity, server: request.server, kind: operation.kind, name, listing: false, arguments: operation.arguments }
+  const query = { identity, server: request.server, kind: operation.kind, name, listing: false, arguments: operation.arguments, transport: request.transport }
   matchRules(inner.rules, query, result)
   return conclude(inner, result, target, operation.kind === 'tool' ? costOf(inner.costs, request.server, name) : 1)
 }

@@ -5,7 +5,7 @@
  * `mayList`. The document format is described by `PolicySchema` and, for editors, shared/policy.schema.json.
  */
 export { isCompiledPolicy } from './compiled-policy.js'
-export type { CompiledPolicy, TargetKind } from './compiled-policy.js'
+export type { CompiledPolicy, SessionTransport, TargetKind } from './compiled-policy.js'
 export { evaluatePolicy } from './evaluate-policy.js'
 export type { PolicyRequest } from './evaluate-policy.js'
 export { mayList } from './may-list.js'

@@ -11,7 +11,7 @@
  */
 import type { JsonObject } from '../jsonrpc/message.js'
 import type { Identity } from '../pipeline/types.js'
-import type { ArgumentCondition, CompiledRule, RuleEntry, RuleIndex, TargetBucket, TargetKind } from './compiled-policy.js'
+import type { ArgumentCondition, CompiledRule, SessionTransport, RuleEntry, RuleIndex, TargetBucket, TargetKind } from './compiled-policy.js'
 import type { Glob } from './glob.js'
 
 /** One lookup. `name` must already be normalised (see `normalizeName`). */
@@ -24,6 +24,8 @@ export interface MatchQuery {
   readonly listing: boolean
   /** The call's arguments (ignored when listing). Anything but a plain object counts as no arguments. */
   readonly arguments: JsonObject | undefined
+  /** The session's transport, for conditions that check paths on disk (stdio servers only). */
+  readonly transport?: SessionTransport | undefined
 }
 
 /** Accumulated over one or more lookups (a completion looks up a prompt and a resource). */
@@ -87,7 +89,7 @@ function scan(entries: readonly RuleEntry[] | undefined, query: MatchQuery, resu
 function apply(rule: CompiledRule, query: MatchQuery, result: MatchResult): void {
   const listing = query.listing
   if (listing && rule.effect === 'deny' && rule.conditions.length > 0) return
-  if (!listing && !conditionsHold(rule.conditions, query.arguments)) {
+  if (!listing && !conditionsHold(rule.conditions, query.arguments, query.transport)) {
     if (rule.effect !== 'deny') result.conditionsFailed = true
     return
   }
@@ -107,13 +109,17 @@ function anyMatches(patterns: readonly Glob[], value: string): boolean {
   return false
 }
 
-function conditionsHold(conditions: readonly ArgumentCondition[], given: JsonObject | undefined): boolean {
+function conditionsHold(
+  conditions: readonly ArgumentCondition[],
+  given: JsonObject | undefined,
+  transport: SessionTransport | undefined,
+): boolean {
   if (conditions.length === 0) return true
   // Malformed arguments (not a plain object) count as none given: every condition but `absent` fails.
   const args = typeof given === 'object' && given !== null && !Array.isArray(given) ? given : NO_ARGUMENTS
   for (const condition of conditions) {
     const present = Object.hasOwn(args, condition.name)
-    if (!condition.test(present, present ? args[condition.name] : undefined)) return false
+    if (!condition.test(present, present ? args[condition.name] : undefined, transport)) return false
   }
   return true
 }

@@ -97,7 +97,7 @@ describe('parsePolicy: rejected documents', () => {
       "rules[0].when.q.pattern: not a valid regular expression: Invalid regular expression: /a)|(b/: Unmatched ')'",
     ]],
     ['two operators in one condition', withRule({ when: { q: { prefix: '/a', absent: true } } }), [
-      'rules[0].when.q: give exactly one of equals, oneOf, pattern, range, prefix or absent',
+      'rules[0].when.q: give exactly one of equals, oneOf, pattern, range, prefix, pathUnder, noPii or absent',
     ]],
     ['range with min above max', withRule({ when: { n: { range: { min: 5, max: 1 } } } }), [
       'rules[0].when.n.range: min must not exceed max',

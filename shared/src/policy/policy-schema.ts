@@ -53,9 +53,25 @@ const Condition = z
     prefix: z.string().min(1).optional().register(policyMeta, {
       description: 'A string starting with this text. Lexical: paths are not resolved, so "/a/../b" starts with "/a/".',
     }),
+    pathUnder: z
+      .string()
+      .regex(/^\//, 'must be an absolute path such as /home/me/docs')
+      .optional()
+      .register(policyMeta, {
+        description:
+          'An absolute path inside this directory (or the directory itself). Resolved on disk with realpath for stdio ' +
+          'servers; lexical for remote ones. Percent escapes, backslashes, NUL and compatibility characters are refused.',
+      }),
+    noPii: z
+      .array(z.enum(ENTITY_TYPES))
+      .min(1)
+      .optional()
+      .register(policyMeta, {
+        description: 'The argument (any JSON value) contains none of these entity types, as received, before redaction.',
+      }),
     absent: z.literal(true).optional().register(policyMeta, { description: 'The argument is not given at all.' }),
   })
-  .refine((c) => Object.keys(c).length === 1, 'give exactly one of equals, oneOf, pattern, range, prefix or absent')
+  .refine((c) => Object.keys(c).length === 1, 'give exactly one of equals, oneOf, pattern, range, prefix, pathUnder, noPii or absent')
   .register(policyMeta, { id: 'WardenPolicyCondition', minProperties: 1, maxProperties: 1 })
 
 const Subjects = z

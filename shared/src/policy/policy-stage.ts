@@ -59,6 +59,7 @@ function decideRequest(policy: CompiledPolicy, context: MessageContext, approval
     identity: context.identity,
     server: context.session.server,
     operation: context.operation,
+    transport: context.session.transport,
   })
   if (decision.effect === 'allow' || (decision.effect === 'ask' && approvals)) return { action: 'pass', context: { ...context, decision } }
   const error = new WardenError('ERR_POLICY_DENIED', `${decision.explanation} ${NEXT_STEP}`, {
