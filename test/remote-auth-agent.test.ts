@@ -22,7 +22,7 @@ import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy } from './helpers/governed.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
 import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
-import { startProtectedResourceServer, type ProtectedResourceServer } from './helpers/protected-resource-server.js'
+import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 
 const missing = missingKeyringTools()
 const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
@@ -48,7 +48,7 @@ let bus: PrivateBus
 let keyring: PrivateKeyring
 let orgIdp: DevIdp
 let serverAs: DevIdp
-let wiki: ProtectedResourceServer
+let wiki: BearerServer
 let dir: string
 let env: Record<string, string>
 
@@ -117,7 +117,7 @@ describe.skipIf(skip)(title, () => {
     orgIdp = await startDevIdp()
     serverAs = await startDevIdp({ registration: true, deviceFlow: false })
     dir = await mkdtemp(join(tmpdir(), 'warden-remote-auth-'))
-    wiki = await startProtectedResourceServer(serverAs.issuer, join(dir, 'wiki.jsonl'))
+    wiki = await startBearerServer(serverAs.issuer, join(dir, 'wiki.jsonl'), 'protected-resource')
     await mkdir(join(dir, 'config'))
     await writeFile(join(dir, 'settings.yaml'), `${devSettings(orgIdp.issuer, orgIdp.clientId)}upstreams:\n  wiki: { url: "${wiki.url}", auth: server }\n`)
     await writeFile(join(dir, 'policy.yaml'), POLICY)

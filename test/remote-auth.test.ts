@@ -14,16 +14,16 @@ import { createServerTokenSource, forgetServerTokens, readServerTokens, signInTo
 import { createMemorySecretStore } from '../desktop/src/agent/secrets/memory-secret-store.js'
 import type { ClientPage } from '../desktop/src/demo/dev-idp-approve.js'
 import { signInAs, startDevIdp, type DevIdp } from './helpers/idp.js'
-import { startProtectedResourceServer, type ProtectedResourceServer } from './helpers/protected-resource-server.js'
+import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 
 let dir: string
 let serverAs: DevIdp
-let server: ProtectedResourceServer
+let server: BearerServer
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'warden-remote-auth-'))
   serverAs = await startDevIdp({ registration: true, deviceFlow: false })
-  server = await startProtectedResourceServer(serverAs.issuer, join(dir, 'wiki.jsonl'))
+  server = await startBearerServer(serverAs.issuer, join(dir, 'wiki.jsonl'), 'protected-resource')
 })
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 /**
- * test/helpers/bearer-server.ts — a real Streamable HTTP MCP server in its own process (test/fixtures/
- * bearer-http-server.mjs) that accepts only an access token from the given issuer whose audience is its own URL.
+ * test/helpers/bearer-server.ts — real Streamable HTTP MCP servers in their own processes, launched the same way:
+ * test/fixtures/bearer-http-server.mjs accepts only an access token from the given issuer whose audience is its own
+ * URL; test/fixtures/protected-resource-server.mjs also names that issuer as its own authorization server (RFC 9728).
  *
  * @example
  * const server = await startBearerServer(idp.issuer, join(dir, 'crm.jsonl'))
@@ -12,19 +13,22 @@ import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
-const SERVER = fileURLToPath(new URL('../fixtures/bearer-http-server.mjs', import.meta.url))
+const FIXTURES = {
+  bearer: fileURLToPath(new URL('../fixtures/bearer-http-server.mjs', import.meta.url)),
+  'protected-resource': fileURLToPath(new URL('../fixtures/protected-resource-server.mjs', import.meta.url)),
+} as const
 
 export interface BearerServer {
   readonly url: string
   readonly child: ChildProcess
-  /** What the server recorded: accepted calls (`tool`, `sub`, `aud`) and refused HTTP requests (`refused`). */
+  /** What the server recorded: accepted calls (`tool`, `sub`, `aud`, and `clientId` for the protected-resource one) and refused HTTP requests (`refused`, `reason`). */
   entries(): Promise<Record<string, unknown>[]>
   stop(): Promise<void>
 }
 
 /** Starts the server on a free port of 127.0.0.1; it appends what it sees to `log` as JSON lines. */
-export async function startBearerServer(issuer: string, log: string): Promise<BearerServer> {
-  const child = spawn(process.execPath, [SERVER, issuer, log], { stdio: ['ignore', 'pipe', 'inherit'] })
+export async function startBearerServer(issuer: string, log: string, kind: keyof typeof FIXTURES = 'bearer'): Promise<BearerServer> {
+  const child = spawn(process.execPath, [FIXTURES[kind], issuer, log], { stdio: ['ignore', 'pipe', 'inherit'] })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const lines = createInterface({ input: child.stdout! })
   const first = await new Promise<string>((resolve, reject) => {
