@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EXIT_CODE, WardenError, type AuditLogEvent, type ExitCode } from '@mcp-warden/core'
 import { defaultAuditDir, defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
-import { agentSocketPath } from '../agent/protocol/socket-path.js'
+import { agentSocketFor } from '../agent/protocol/socket-path.js'
 import { isAgentAlreadyRunning } from '../agent/server/agent-lock.js'
 import { openSession } from '../agent/open-session.js'
 import { openCentralPolicy } from '../agent/policy/open-central-policy.js'
@@ -122,12 +122,12 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
     return EXIT_CODE.OK
   }
   const log = createLogger(io.stderr, 'agent', parsed.logLevel)
-  const socketPath = parsed.socket ?? agentSocketPath(io.env, process.platform)
+  // The product's settings (central policy, shipping, the socket's directory); an injected session (tests) has none.
+  const settings = options.createSession === undefined ? (await loadOrgSettings({ env: io.env })).settings : undefined
+  const socketPath = parsed.socket ?? agentSocketFor(io.env, settings)
   const session = await (options.createSession ?? productSession)(io)
   const signal = io.stopSignal ?? new AbortController().signal
   const auditDir = parsed.auditDir ?? defaultAuditDir(io.env, process.platform)
-  // The product's central policy; an injected session (tests) comes without one.
-  const settings = options.createSession === undefined ? (await loadOrgSettings({ env: io.env })).settings : undefined
   const policy = settings === undefined ? undefined : openCentralPolicy({ settings, session, cacheFile: join(dirname(auditDir), 'policy-cache.json'), log })
   // Without audit.url nothing is shipped; the token's audience is the collector's URL.
   const auditUrl = settings?.audit?.url

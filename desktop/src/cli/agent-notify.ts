@@ -4,7 +4,8 @@
  */
 import { isWardenError } from '@mcp-warden/core'
 import { connectAgent, type AgentClient } from '../agent/client/index.js'
-import { agentSocketPath } from '../agent/protocol/socket-path.js'
+import { agentSocketFor } from '../agent/protocol/socket-path.js'
+import { loadOrgSettings } from '../settings/load-org-settings.js'
 import { VERSION } from './main.js'
 
 /**
@@ -16,7 +17,9 @@ import { VERSION } from './main.js'
 export async function withRunningAgent<T>(env: NodeJS.ProcessEnv, who: string, use: (agent: AgentClient) => Promise<T>): Promise<T | undefined> {
   let agent: AgentClient
   try {
-    agent = await connectAgent({ socketPath: agentSocketPath(env, process.platform), client: { name: who, version: VERSION }, server: { name: 'cli' }, timeoutMs: 3000 })
+    // The settings may name the socket's directory; without usable settings the platform's place is asked.
+    const settings = await loadOrgSettings({ env }).then((loaded) => loaded.settings, () => undefined)
+    agent = await connectAgent({ socketPath: agentSocketFor(env, settings), client: { name: who, version: VERSION }, server: { name: 'cli' }, timeoutMs: 3000 })
   } catch (error) {
     if (isWardenError(error) && error.code === 'ERR_AGENT_UNAVAILABLE') return undefined
     throw error

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util'
 import { EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
 import { openSession } from '../agent/open-session.js'
-import { agentSocketPath } from '../agent/protocol/socket-path.js'
+import { agentSocketFor } from '../agent/protocol/socket-path.js'
 import type { SessionStatus } from '../agent/session/index.js'
 import type { KeychainState } from '../agent/secrets/secret-store.js'
 import type { SettingsSource } from '../settings/load-org-settings.js'
@@ -45,7 +45,7 @@ function parse(argv: readonly string[]): { json: boolean } | 'help' {
 /** The agent's view when one runs (it owns the session), else the keychain's. */
 async function collect(io: CliIo): Promise<StatusReport> {
   const { session, secrets, loaded } = await openSession(io.env)
-  const socket = agentSocketPath(io.env, process.platform)
+  const socket = agentSocketFor(io.env, loaded.settings)
   const fromAgent = await withRunningAgent(io.env, 'mcp-warden status', async (agent) => ({ status: await agent.sessionStatus(), info: agent.agent }))
   return {
     session: fromAgent?.status ?? (await session.status()),

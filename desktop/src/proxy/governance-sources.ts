@@ -9,7 +9,7 @@ import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type 
 import type { UpstreamTokenSource } from '@mcp-warden/sdk'
 import { defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { createRemoteAuditSink, createRemoteLimitStore, spawnDetachedAgent } from '../agent/client/index.js'
-import { agentSocketPath } from '../agent/protocol/socket-path.js'
+import { agentSocketFor } from '../agent/protocol/socket-path.js'
 import { envUpstreamToken } from '../cli/proxy-upstream.js'
 import type { Logger } from '../cli/logger.js'
 import { describeSettings } from '../cli/settings-notes.js'
@@ -98,7 +98,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
   // A stdio server has no URL of its own; listed in `upstreams`, its URL names it as a resource (its token's audience).
   const stdioResource = options.server.upstreamUrl === undefined ? upstreams?.[options.server.name]?.url : undefined
   const link = createAgentLink({
-    socketPath: options.config.agent.socket ?? agentSocketPath(options.env, process.platform),
+    socketPath: options.config.agent.socket ?? agentSocketFor(options.env, loaded.settings),
     client: { name: 'mcp-warden proxy', version: options.version },
     server: { name: options.server.name, upstreamUrl: options.server.upstreamUrl ?? stdioResource },
     spawnAgent: () => spawnDetachedAgent(process.execPath, [launcherPath(), 'agent'], agentEnvironment(options.env)),

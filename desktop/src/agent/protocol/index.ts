@@ -1,7 +1,7 @@
 /**
  * desktop/src/agent/protocol/index.ts — the agent protocol, shared by the server and the client.
  */
-export { agentSocketPath, isNamedPipe } from './socket-path.js'
+export { agentSocketFor, agentSocketPath, isNamedPipe } from './socket-path.js'
 export type { SocketUser } from './socket-path.js'
 export { AGENT_METHODS, AGENT_PROTOCOL, isAgentMethod } from './methods.js'
 export type { AgentMethod, AgentParams, AgentResult, HelloParams, HelloResult } from './methods.js'

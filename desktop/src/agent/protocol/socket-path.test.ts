@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { agentSocketPath, isNamedPipe } from './socket-path.js'
+import { agentSocketFor, agentSocketPath, isNamedPipe } from './socket-path.js'
 
 const alice = { uid: 1000, username: 'alice', homedir: '/home/alice' }
 const long = { uid: 501, username: 'bob', homedir: `/Users/${'b'.repeat(60)}` }
@@ -31,6 +31,11 @@ describe('agentSocketPath', () => {
     const path = agentSocketPath({ XDG_RUNTIME_DIR: dir }, 'linux', alice)
     expect(path.length).toBe(107)
     expect(path.startsWith(dir)).toBe(true)
+  })
+
+  it("uses the directory the organisation's settings name, else the platform's place", () => {
+    expect(agentSocketFor({}, { agent: { socketDir: '/run/mcp-warden' } })).toBe('/run/mcp-warden/agent.sock')
+    expect(agentSocketFor({ XDG_RUNTIME_DIR: '/tmp/xdg' }, {})).toBe(agentSocketPath({ XDG_RUNTIME_DIR: '/tmp/xdg' }, process.platform))
   })
 
   it('tells a named pipe from a Unix socket path', () => {

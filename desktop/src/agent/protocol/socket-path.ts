@@ -60,6 +60,18 @@ export function agentSocketPath(
   return Buffer.byteLength(path) <= limit ? path : `/tmp/mcp-warden-${user.uid}/agent.sock`
 }
 
+/**
+ * The agent's socket when the organisation's settings may name its directory (`agent.socketDir`): there, else
+ * {@link agentSocketPath}. Every side (agent, proxies, CLI) resolves it the same way.
+ *
+ * @example
+ * agentSocketFor(process.env, loaded.settings)
+ */
+export function agentSocketFor(env: NodeJS.ProcessEnv, settings?: { readonly agent?: { readonly socketDir?: string | undefined } | undefined }): string {
+  const dir = settings?.agent?.socketDir
+  return dir !== undefined ? join(dir, 'agent.sock') : agentSocketPath(env, process.platform)
+}
+
 /** True for a Windows named pipe path, which has no directory, no mode and no stale file to remove. */
 export function isNamedPipe(socketPath: string): boolean {
   return socketPath.startsWith('\\\\.\\pipe\\') || socketPath.startsWith('\\\\?\\pipe\\')
