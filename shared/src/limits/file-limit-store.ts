@@ -26,7 +26,7 @@ import { WardenError } from '../errors.js'
 import { systemClock, type Clock } from '../pipeline/types.js'
 import type { BudgetResult, LimitStore, RateResult, RateWindow } from './limit-store.js'
 import { formatLimitsFile, formatLimitsLine, LimitsFileCorrupt, parseLimitsFile, type LimitsFileLine, type LimitsFileState, type PersistedBudget, type PersistedRate } from './limits-file-format.js'
-import { assertBudgetArguments, assertRateArguments, EPSILON, refill, retryAfter, tokensAt, tokensPerMs, type Bucket } from './token-bucket.js'
+import { advancePeriod, assertBudgetArguments, assertRateArguments, chargeCounter, EPSILON, refill, takeTokens, tokensAt, tokensPerMs, type Bucket } from './token-bucket.js'
 
 /** Options of {@link openFileLimitStore}. */
 export interface FileLimitStoreOptions {
@@ -208,11 +208,7 @@ export async function openFileLimitStore(options: FileLimitStoreOptions): Promis
 
   function counterFor(key: string, periodKey: string): PersistedBudget {
     const counter = budgets.get(key) ?? { periodKey, used: 0 }
-    // A later period starts empty; an earlier one (the wall clock went back) is counted in the latest one.
-    if (periodKey > counter.periodKey) {
-      counter.periodKey = periodKey
-      counter.used = 0
-    }
+    advancePeriod(counter, periodKey)
     budgets.set(key, counter)
     return counter
   }
@@ -221,11 +217,8 @@ export async function openFileLimitStore(options: FileLimitStoreOptions): Promis
     async consumeRate(key, spec, cost, nowMs): Promise<RateResult> {
       assertRateArguments(key, spec, cost, nowMs)
       const bucket = bucketFor(key, spec, nowMs)
-      if (bucket.tokens + EPSILON < cost) {
-        return { allowed: false, remaining: Math.floor(bucket.tokens + EPSILON), retryAfterMs: retryAfter(bucket, cost) }
-      }
-      bucket.tokens = Math.max(0, bucket.tokens - cost)
-      const result = { allowed: true, remaining: Math.floor(bucket.tokens + EPSILON), retryAfterMs: 0 }
+      const result = takeTokens(bucket, cost)
+      if (!result.allowed) return result
       await saveBucket(key, bucket)
       return result
     },
@@ -240,9 +233,7 @@ export async function openFileLimitStore(options: FileLimitStoreOptions): Promis
     async chargeBudget(key, limit, periodKey, cost): Promise<BudgetResult> {
       assertBudgetArguments(key, periodKey, cost, limit)
       const counter = counterFor(key, periodKey)
-      const allowed = counter.used + cost <= limit + EPSILON
-      if (allowed) counter.used += cost
-      const result = { allowed, used: counter.used, remaining: Math.max(0, limit - counter.used), periodKey: counter.periodKey }
+      const result = chargeCounter(counter, limit, cost)
       await persist({ key, budget: { ...counter } })
       return result
     },

@@ -6,7 +6,7 @@
  * restarts. Memory is bounded by `maxKeys`: see `makeRoom` for what is evicted first.
  */
 import type { BudgetResult, LimitStore, RateResult, RateWindow } from './limit-store.js'
-import { assertAmount, assertRateArguments, assertText, EPSILON, refill, retryAfter, tokensAt, type Bucket } from './token-bucket.js'
+import { advancePeriod, assertBudgetArguments, assertRateArguments, chargeCounter, EPSILON, refill, takeTokens, tokensAt, type Bucket } from './token-bucket.js'
 
 /** Options of {@link createMemoryLimitStore}. */
 export interface MemoryLimitStoreOptions {
@@ -77,11 +77,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): L
   function counterFor(key: string, periodKey: string): Counter {
     const found = entries.get(key)
     const counter: Counter = found?.kind === 'budget' ? found : { kind: 'budget', periodKey, used: 0 }
-    // A later period starts empty; an earlier one (the wall clock went back) is counted in the latest one.
-    if (periodKey > counter.periodKey) {
-      counter.periodKey = periodKey
-      counter.used = 0
-    }
+    advancePeriod(counter, periodKey)
     touch(key, counter)
     return counter
   }
@@ -89,12 +85,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): L
   return {
     async consumeRate(key, spec, cost, nowMs): Promise<RateResult> {
       assertRateArguments(key, spec, cost, nowMs)
-      const bucket = bucketFor(key, spec, nowMs)
-      if (bucket.tokens + EPSILON < cost) {
-        return { allowed: false, remaining: Math.floor(bucket.tokens + EPSILON), retryAfterMs: retryAfter(bucket, cost) }
-      }
-      bucket.tokens = Math.max(0, bucket.tokens - cost)
-      return { allowed: true, remaining: Math.floor(bucket.tokens + EPSILON), retryAfterMs: 0 }
+      return takeTokens(bucketFor(key, spec, nowMs), cost)
     },
 
     async refundRate(key, spec, cost, nowMs): Promise<void> {
@@ -104,20 +95,12 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): L
     },
 
     async chargeBudget(key, limit, periodKey, cost): Promise<BudgetResult> {
-      assertText(key, 'key')
-      assertAmount(limit, 'limit')
-      assertText(periodKey, 'periodKey')
-      assertAmount(cost, 'cost')
-      const counter = counterFor(key, periodKey)
-      const allowed = counter.used + cost <= limit + EPSILON
-      if (allowed) counter.used += cost
-      return { allowed, used: counter.used, remaining: Math.max(0, limit - counter.used), periodKey: counter.periodKey }
+      assertBudgetArguments(key, periodKey, cost, limit)
+      return chargeCounter(counterFor(key, periodKey), limit, cost)
     },
 
     async refundBudget(key, periodKey, cost): Promise<void> {
-      assertText(key, 'key')
-      assertText(periodKey, 'periodKey')
-      assertAmount(cost, 'cost')
+      assertBudgetArguments(key, periodKey, cost)
       const found = entries.get(key)
       if (found?.kind === 'budget' && found.periodKey === periodKey) found.used = Math.max(0, found.used - cost)
     },

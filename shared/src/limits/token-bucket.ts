@@ -2,7 +2,7 @@
  * shared/src/limits/token-bucket.ts — the arithmetic and argument checks every in-process LimitStore shares
  * (the memory store and the file store), so both keep the contract of limit-store.ts the same way.
  */
-import type { RateWindow } from './limit-store.js'
+import type { BudgetResult, RateResult, RateWindow } from './limit-store.js'
 
 /** A token bucket as the in-process stores hold it. */
 export interface Bucket {
@@ -86,4 +86,34 @@ export function refill(bucket: Bucket, spec: RateWindow, nowMs: number): void {
 export function retryAfter(bucket: Bucket, cost: number): number {
   if (cost > bucket.capacity) return Number.POSITIVE_INFINITY
   return Math.max(1, Math.ceil((cost - bucket.tokens) / tokensPerMs(bucket)))
+}
+
+/** Takes `cost` tokens from a refilled bucket if that many are there; a denied take leaves it as it was. */
+export function takeTokens(bucket: Bucket, cost: number): RateResult {
+  if (bucket.tokens + EPSILON < cost) {
+    return { allowed: false, remaining: Math.floor(bucket.tokens + EPSILON), retryAfterMs: retryAfter(bucket, cost) }
+  }
+  bucket.tokens = Math.max(0, bucket.tokens - cost)
+  return { allowed: true, remaining: Math.floor(bucket.tokens + EPSILON), retryAfterMs: 0 }
+}
+
+/** A budget's counter in its current period. */
+export interface BudgetCounter {
+  periodKey: string
+  used: number
+}
+
+/** A later period starts empty; an earlier one (the wall clock went back) is counted in the latest one. */
+export function advancePeriod(counter: BudgetCounter, periodKey: string): void {
+  if (periodKey > counter.periodKey) {
+    counter.periodKey = periodKey
+    counter.used = 0
+  }
+}
+
+/** Adds `cost` to the counter if the total stays within `limit`. */
+export function chargeCounter(counter: BudgetCounter, limit: number, cost: number): BudgetResult {
+  const allowed = counter.used + cost <= limit + EPSILON
+  if (allowed) counter.used += cost
+  return { allowed, used: counter.used, remaining: Math.max(0, limit - counter.used), periodKey: counter.periodKey }
 }
