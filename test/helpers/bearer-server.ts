@@ -1,7 +1,7 @@
 /**
  * test/helpers/bearer-server.ts — real Streamable HTTP MCP servers in their own processes, launched the same way:
  * test/fixtures/bearer-http-server.mjs accepts only an access token from the given issuer whose audience is its own
- * URL; test/fixtures/protected-resource-server.mjs also names that issuer as its own authorization server (RFC 9728).
+ * URL; in its `protected-resource` mode it also names that issuer as its own authorization server (RFC 9728).
  *
  * @example
  * const server = await startBearerServer(idp.issuer, join(dir, 'crm.jsonl'))
@@ -13,10 +13,7 @@ import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
-const FIXTURES = {
-  bearer: fileURLToPath(new URL('../fixtures/bearer-http-server.mjs', import.meta.url)),
-  'protected-resource': fileURLToPath(new URL('../fixtures/protected-resource-server.mjs', import.meta.url)),
-} as const
+const SERVER = fileURLToPath(new URL('../fixtures/bearer-http-server.mjs', import.meta.url))
 
 export interface BearerServer {
   readonly url: string
@@ -27,8 +24,8 @@ export interface BearerServer {
 }
 
 /** Starts the server on a free port of 127.0.0.1; it appends what it sees to `log` as JSON lines. */
-export async function startBearerServer(issuer: string, log: string, kind: keyof typeof FIXTURES = 'bearer'): Promise<BearerServer> {
-  const child = spawn(process.execPath, [FIXTURES[kind], issuer, log], { stdio: ['ignore', 'pipe', 'inherit'] })
+export async function startBearerServer(issuer: string, log: string, kind: 'bearer' | 'protected-resource' = 'bearer'): Promise<BearerServer> {
+  const child = spawn(process.execPath, [SERVER, issuer, log, kind], { stdio: ['ignore', 'pipe', 'inherit'] })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const lines = createInterface({ input: child.stdout! })
   const first = await new Promise<string>((resolve, reject) => {
