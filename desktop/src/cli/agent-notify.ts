@@ -4,22 +4,19 @@
  */
 import { isWardenError } from '@mcp-warden/core'
 import { connectAgent, type AgentClient } from '../agent/client/index.js'
-import { agentSocketFor } from '../agent/protocol/socket-path.js'
-import { loadOrgSettings } from '../settings/load-org-settings.js'
 import { VERSION } from './main.js'
 
 /**
- * Runs `use` against the running agent; resolves `undefined` when no agent answers.
+ * Runs `use` against the agent answering on `socketPath` (`agentSocketFor(env, settings)`); resolves `undefined`
+ * when no agent answers.
  *
  * @example
- * const status = await withRunningAgent(io.env, 'mcp-warden status', (agent) => agent.sessionStatus())
+ * const status = await withRunningAgent(agentSocketFor(io.env, loaded.settings), 'mcp-warden status', (agent) => agent.sessionStatus())
  */
-export async function withRunningAgent<T>(env: NodeJS.ProcessEnv, who: string, use: (agent: AgentClient) => Promise<T>): Promise<T | undefined> {
+export async function withRunningAgent<T>(socketPath: string, who: string, use: (agent: AgentClient) => Promise<T>): Promise<T | undefined> {
   let agent: AgentClient
   try {
-    // The settings may name the socket's directory; without usable settings the platform's place is asked.
-    const settings = await loadOrgSettings({ env }).then((loaded) => loaded.settings, () => undefined)
-    agent = await connectAgent({ socketPath: agentSocketFor(env, settings), client: { name: who, version: VERSION }, server: { name: 'cli' }, timeoutMs: 3000 })
+    agent = await connectAgent({ socketPath, client: { name: who, version: VERSION }, server: { name: 'cli' }, timeoutMs: 3000 })
   } catch (error) {
     if (isWardenError(error) && error.code === 'ERR_AGENT_UNAVAILABLE') return undefined
     throw error

@@ -8,6 +8,7 @@ import { EXIT_CODE, isWardenError, WardenError, type ExitCode } from '@mcp-warde
 import { openSession, type OpenedSession } from '../agent/open-session.js'
 import { signInToServer } from '../agent/remote-auth/index.js'
 import type { OidcSession, SessionStatus } from '../agent/session/index.js'
+import { agentSocketFor } from '../agent/protocol/socket-path.js'
 import { withRunningAgent } from './agent-notify.js'
 import type { CliIo } from './io.js'
 import { openSystemBrowser } from './open-browser.js'
@@ -118,7 +119,7 @@ async function loginToServer(name: string, io: CliIo): Promise<ExitCode> {
     signal: io.stopSignal,
   })
   io.stdout.write(`Signed in to ${name} at ${done.issuer}. Its tokens are kept in your keychain.\n`)
-  const reloaded = await withRunningAgent(io.env, 'mcp-warden login', (agent) => agent.reloadSession())
+  const reloaded = await withRunningAgent(agentSocketFor(io.env, opened.loaded.settings), 'mcp-warden login', (agent) => agent.reloadSession())
   if (reloaded !== undefined) io.stdout.write('The running MCP Warden agent now uses this sign-in.\n')
   return EXIT_CODE.OK
 }
@@ -143,7 +144,7 @@ export async function loginCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const who = status.user.email ?? status.user.subject
   io.stdout.write(`Signed in as ${who} at ${status.user.issuer}. The session is kept in your keychain.\n`)
-  const reloaded = await withRunningAgent(io.env, 'mcp-warden login', (agent) => agent.reloadSession())
+  const reloaded = await withRunningAgent(agentSocketFor(io.env, loaded.settings), 'mcp-warden login', (agent) => agent.reloadSession())
   if (reloaded !== undefined) io.stdout.write('The running MCP Warden agent now uses this session.\n')
   return EXIT_CODE.OK
 }

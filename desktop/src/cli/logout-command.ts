@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
 import { openSession } from '../agent/open-session.js'
 import { forgetServerTokens } from '../agent/remote-auth/index.js'
+import { agentSocketFor } from '../agent/protocol/socket-path.js'
 import { withRunningAgent } from './agent-notify.js'
 import type { CliIo } from './io.js'
 import { serverUpstream } from './login-command.js'
@@ -33,7 +34,7 @@ async function logoutOfServer(name: string, io: CliIo): Promise<ExitCode> {
         ? `Signed out of ${name}. Its refresh token was revoked at its authorization server and removed from the keychain.\n`
         : `Signed out of ${name} on this computer: its tokens were removed from the keychain. Its authorization server could not be asked to revoke them (unreachable, or it offers no revocation).\n`,
   )
-  await withRunningAgent(io.env, 'mcp-warden logout', (agent) => agent.reloadSession())
+  await withRunningAgent(agentSocketFor(io.env, opened.loaded.settings), 'mcp-warden logout', (agent) => agent.reloadSession())
   return EXIT_CODE.OK
 }
 
@@ -54,13 +55,13 @@ export async function logoutCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT_CODE.OK
   }
   if (values.server !== undefined) return logoutOfServer(values.server, io)
-  const { session } = await openSession(io.env)
+  const { session, loaded } = await openSession(io.env)
   const { revoked } = await session.logout()
   io.stdout.write(
     revoked
       ? 'Signed out. Your refresh token was revoked at the identity provider and removed from the keychain.\n'
       : 'Signed out on this computer: the session was removed from the keychain. The identity provider could not be asked to revoke it (unreachable, or it offers no revocation).\n',
   )
-  await withRunningAgent(io.env, 'mcp-warden logout', (agent) => agent.reloadSession())
+  await withRunningAgent(agentSocketFor(io.env, loaded.settings), 'mcp-warden logout', (agent) => agent.reloadSession())
   return EXIT_CODE.OK
 }

@@ -46,7 +46,7 @@ function parse(argv: readonly string[]): { json: boolean } | 'help' {
 async function collect(io: CliIo): Promise<StatusReport> {
   const { session, secrets, loaded } = await openSession(io.env)
   const socket = agentSocketFor(io.env, loaded.settings)
-  const fromAgent = await withRunningAgent(io.env, 'mcp-warden status', async (agent) => ({ status: await agent.sessionStatus(), info: agent.agent }))
+  const fromAgent = await withRunningAgent(socket, 'mcp-warden status', async (agent) => ({ status: await agent.sessionStatus(), info: agent.agent }))
   return {
     session: fromAgent?.status ?? (await session.status()),
     keychain: await secrets.state(),
