@@ -24,7 +24,7 @@ import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditRecord } from '../shared/src/index.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
-import { loginWithDeviceCode, readAgentAudit } from './helpers/agent-session.js'
+import { loginWithDeviceCode, readAgentAudit, stopAgent } from './helpers/agent-session.js'
 import type { ToolResult } from './helpers/governed.js'
 import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
@@ -107,15 +107,6 @@ function auditRecords(): Promise<AuditRecord[]> {
   return readAgentAudit(join(dir, 'state', 'mcp-warden', 'audit'))
 }
 
-function stopAgent(): void {
-  try {
-    const pid = Number(readFileSync(join(env['XDG_RUNTIME_DIR']!, 'mcp-warden', 'agent.lock'), 'utf8').trim())
-    process.kill(pid, 'SIGTERM')
-  } catch {
-    // no agent
-  }
-}
-
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
     bus = await startPrivateBus()
@@ -148,7 +139,7 @@ describe.skipIf(skip)(title, () => {
   })
 
   afterAll(async () => {
-    if (env !== undefined) stopAgent()
+    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await host?.stop()
     await idp?.close()
     await keyring?.stop()

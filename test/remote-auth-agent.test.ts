@@ -8,7 +8,6 @@
  * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -17,7 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
 import type { ClientPage } from '../desktop/src/demo/dev-idp-approve.js'
-import { readAgentAudit } from './helpers/agent-session.js'
+import { readAgentAudit, stopAgent } from './helpers/agent-session.js'
 import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy } from './helpers/governed.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
@@ -51,32 +50,6 @@ let serverAs: DevIdp
 let wiki: BearerServer
 let dir: string
 let env: Record<string, string>
-
-function agentPid(): number | undefined {
-  try {
-    return Number(readFileSync(join(env['XDG_RUNTIME_DIR']!, 'mcp-warden', 'agent.lock'), 'utf8').trim())
-  } catch {
-    return undefined
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(CLI)
-  } catch {
-    return false
-  }
-}
-
-async function stopAgent(): Promise<void> {
-  const pid = agentPid()
-  if (pid === undefined || !running(pid)) return
-  process.kill(pid, 'SIGTERM')
-  await new Promise<void>((resolve) => {
-    const check = (): void => (running(pid) ? void setTimeout(check, 20) : resolve())
-    check()
-  })
-}
 
 /** A host that launched the proxy in agent mode in front of the wiki server; it calls `echo` once. */
 async function echoThroughProxy(message: string): Promise<ToolResult> {
@@ -142,7 +115,7 @@ describe.skipIf(skip)(title, () => {
   })
 
   afterAll(async () => {
-    if (env !== undefined) await stopAgent()
+    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await wiki?.stop()
     await serverAs?.close()
     await orgIdp?.close()

@@ -16,7 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditRecord } from '../shared/src/index.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
-import { loginWithDeviceCode, readAgentAudit } from './helpers/agent-session.js'
+import { loginWithDeviceCode, readAgentAudit, stopAgent } from './helpers/agent-session.js'
 import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
 import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
 import { testPolicy, type ToolResult } from './helpers/governed.js'
@@ -60,16 +60,6 @@ let dir: string
 let env: Record<string, string>
 
 const auditDir = (): string => join(dir, 'state', 'mcp-warden', 'audit')
-const agentDir = (): string => join(env['XDG_RUNTIME_DIR']!, 'mcp-warden')
-
-/** The pid in the agent's lock file, or undefined when no agent holds it. */
-function agentPid(): number | undefined {
-  try {
-    return Number(readFileSync(join(agentDir(), 'agent.lock'), 'utf8').trim())
-  } catch {
-    return undefined
-  }
-}
 
 /** Processes running `mcp-warden agent` with this file's settings (other test files start agents of their own). */
 function agentProcesses(): number[] {
@@ -88,16 +78,6 @@ function agentProcesses(): number[] {
   return pids
 }
 
-function stopAgent(signal: NodeJS.Signals): Promise<void> {
-  const pid = agentPid()
-  if (pid === undefined) return Promise.resolve()
-  process.kill(pid, signal)
-  // The agent's socket closes when it dies; wait for /proc to say so rather than for a fixed time.
-  return new Promise((resolve) => {
-    const check = (): void => (agentProcesses().includes(pid) ? void setTimeout(check, 20) : resolve())
-    check()
-  })
-}
 
 /** A host (the SDK's Client) that launched the proxy in front of server-everything, or of the HTTP server. */
 async function connectHost(upstream: 'stdio' | 'http' | 'recorder'): Promise<Client> {
@@ -150,7 +130,7 @@ describe.skipIf(skip)(title, () => {
   })
 
   afterAll(async () => {
-    if (env !== undefined) await stopAgent('SIGTERM')
+    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await remote?.stop()
     await idp?.close()
     await keyring?.stop()
@@ -233,7 +213,7 @@ describe.skipIf(skip)(title, () => {
     const host = await connectHost('stdio')
     try {
       expect((await echo(host, 'before')).isError ?? false).toBe(false)
-      await stopAgent('SIGKILL')
+      await stopAgent(env['XDG_RUNTIME_DIR']!, 'SIGKILL')
       const refused = await echo(host, 'while it is gone')
       expect(refused.isError).toBe(true)
       expect(refused._meta?.[DENIAL]?.code).toBe('ERR_AGENT_UNAVAILABLE')
