@@ -1,14 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AgentSession } from '../agent/session/agent-session.js'
 import { connectAgent } from '../agent/client/agent-client.js'
 import { verifyAuditLog, type AuditRecord } from '@mcp-warden/core'
 import { defaultAuditDir, defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { AGENT_HELP, agentCommand } from './agent-command.js'
-import type { CliIo } from './io.js'
+import { createTestIo, type TestIo } from './testing/test-io.js'
 import { main } from './main.js'
 
 const status = { state: 'signed-out', reason: 'never' } as const
@@ -19,38 +18,8 @@ const session: AgentSession = {
   upstreamToken: async () => ({ token: 'up', expiresAt: 2e9 }),
 }
 
-interface TestIo extends CliIo {
-  stdoutText(): string
-  /** Resolves when stderr has shown `text`. */
-  logged(text: string): Promise<void>
-}
-
 function testIo(stopSignal?: AbortSignal, env: NodeJS.ProcessEnv = {}): TestIo {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  return {
-    stdin: new PassThrough(),
-    stdout,
-    stderr,
-    env,
-    cwd: process.cwd(),
-    stopSignal,
-    stdoutText: () => out,
-    logged: (text) =>
-      new Promise((resolve) => {
-        const check = (): void => {
-          if (!err.includes(text)) return
-          stderr.off('data', check)
-          resolve()
-        }
-        stderr.on('data', check)
-        check()
-      }),
-  }
+  return createTestIo({ stopSignal, env })
 }
 
 let dir: string
@@ -67,7 +36,7 @@ describe('mcp-warden agent', () => {
   it('prints its help', async () => {
     const io = testIo()
     expect(await main(['agent', '--help'], io)).toBe(0)
-    expect(io.stdoutText()).toBe(AGENT_HELP)
+    expect(io.out()).toBe(AGENT_HELP)
   })
 
   it('refuses an unknown option with exit code 2', async () => {

@@ -1,47 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createChainedAuditLog, type AuditRecord } from '@mcp-warden/core'
 import { AUDIT_HELP } from './audit-command.js'
-import type { CliIo } from './io.js'
+import { createTestIo, type TestIo } from './testing/test-io.js'
 import { main } from './main.js'
 
-interface TestIo extends CliIo {
-  out(): string
-  err(): string
-  /** Resolves once stdout holds `text`. */
-  printed(text: string): Promise<void>
-}
-
 function testIo(stopSignal?: AbortSignal): TestIo {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  return {
-    stdin: new PassThrough(),
-    stdout,
-    stderr,
-    env: {},
-    cwd: process.cwd(),
-    stopSignal,
-    out: () => out,
-    err: () => err,
-    printed: (text) =>
-      new Promise((resolve) => {
-        const check = (): void => {
-          if (!out.includes(text)) return
-          stdout.off('data', check)
-          resolve()
-        }
-        stdout.on('data', check)
-        check()
-      }),
-  }
+  return createTestIo({ stopSignal })
 }
 
 function record(id: string, subject: string, target: string, decision: 'allow' | 'deny'): AuditRecord {
