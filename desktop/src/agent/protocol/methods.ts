@@ -5,17 +5,23 @@
  */
 import { z } from 'zod'
 import {
+  approvalOutcomeSchema,
+  approvalQuestionSchema,
   auditRecordSchema,
   budgetResultSchema,
   issuedTokenSchema,
   limitSchemas,
+  pendingApprovalSchema,
   policySnapshotSchema,
   rateResultSchema,
   sessionStatusSchema,
 } from './schemas.js'
 
-/** Protocol versions this build speaks. Version 1 is the method set below. */
-export const AGENT_PROTOCOL = { min: 1, max: 1 } as const
+/**
+ * Protocol versions this build speaks. Version 1: session, tokens, limits, audit, policy. Version 2 adds the
+ * approvals queue (`approvals.*`); a proxy that needs it asks for it only when the agent negotiated 2.
+ */
+export const AGENT_PROTOCOL = { min: 1, max: 2 } as const
 
 const name = z.string().min(1).max(256)
 const none = z.strictObject({})
@@ -66,6 +72,19 @@ export const AGENT_METHODS = {
   'audit.append': { params: z.strictObject({ record: auditRecordSchema }), result: ack },
   /** The central policy in force, or null when the settings name no policy URL (proxies use their policy file). */
   'policy.snapshot': { params: none, result: z.object({ snapshot: policySnapshotSchema.nullable() }) },
+  /**
+   * Queues a question for a person and answers when they do, or with `timeout` when `question.timeoutSeconds`
+   * pass, or `withdrawn` when the asking connection closes. A long request: the client's timeout must exceed the
+   * question's. Version 2.
+   */
+  'approvals.request': { params: z.strictObject({ question: approvalQuestionSchema }), result: approvalOutcomeSchema },
+  /** The approvals waiting for an answer, oldest first. Version 2. */
+  'approvals.list': { params: none, result: z.object({ pending: z.array(pendingApprovalSchema) }) },
+  /** A person's answer to one pending approval; an unknown or already-answered id is an error. Version 2. */
+  'approvals.answer': {
+    params: z.strictObject({ id: z.string().min(1).max(128), answer: z.enum(['allow', 'deny']) }),
+    result: ack,
+  },
 } as const
 
 export type AgentMethod = keyof typeof AGENT_METHODS

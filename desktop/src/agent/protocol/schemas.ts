@@ -104,3 +104,36 @@ export const policySnapshotSchema = z.object({
 })
 
 export type PolicySnapshot = z.output<typeof policySnapshotSchema>
+
+/**
+ * A call a policy rule marks `effect: ask`, as the agent queues it for a person (the desktop app's prompt, or
+ * `mcp-warden approvals`). `argumentsPreview` is the arguments' JSON with every content-safety finding masked,
+ * cut to a few KiB: enough to judge the call, never a raw value the policy would not let through.
+ */
+export const approvalQuestionSchema = z.strictObject({
+  server: text,
+  target: peerText,
+  method: peerText,
+  argumentNames: z.array(peerText).max(1000),
+  argumentsPreview: z.string().max(8192).optional(),
+  ruleIds: z.array(text).max(1000),
+  timeoutSeconds: z.number().int().min(1).max(86400),
+})
+
+/** One approval waiting in the agent's queue. Times are milliseconds since the epoch. */
+export const pendingApprovalSchema = z.object({
+  id: z.string().min(1).max(128),
+  question: approvalQuestionSchema,
+  /** Who asked: the signed-in user the proxy runs for, as the agent knows it. */
+  requestedAt: z.number().finite(),
+  expiresAt: z.number().finite(),
+})
+
+/** How a queued approval ended: a person's answer, or nobody answered before it expired / the asker withdrew. */
+export const approvalOutcomeSchema = z.object({
+  answer: z.enum(['allow', 'deny', 'timeout', 'withdrawn']),
+})
+
+export type ApprovalQuestion = z.output<typeof approvalQuestionSchema>
+export type PendingApproval = z.output<typeof pendingApprovalSchema>
+export type ApprovalOutcome = z.output<typeof approvalOutcomeSchema>

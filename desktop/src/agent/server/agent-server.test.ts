@@ -187,7 +187,7 @@ describe('the protocol, frame by frame', () => {
 
   it('refuses a hello whose protocol range it does not speak, and keeps the connection un-greeted', async () => {
     const client = await rawClient(socketPath)
-    client.send(request(1, 'hello', { ...HELLO, protocol: { min: 2, max: 3 } }))
+    client.send(request(1, 'hello', { ...HELLO, protocol: { min: 3, max: 4 } }))
     expect(await client.next()).toMatchObject({ ok: false, error: { code: 'ERR_AGENT_UNAVAILABLE', message: expect.stringContaining('Update the MCP Warden agent') } })
     client.send(request(2, 'identity.token', {}))
     expect(await client.next()).toMatchObject({ ok: false, error: { message: 'Send hello before identity.token.' } })
@@ -225,6 +225,35 @@ describe('the protocol, frame by frame', () => {
     const client = await greeted()
     client.send(request(1, 'policy.snapshot', {}))
     expect(await client.next()).toMatchObject({ ok: true, result: { snapshot: { revision: 1, policyText: 'rules: []', stale: false } } })
+  })
+
+  it('queues an approval one connection asks for until another answers it, and withdraws it when the asker leaves', async () => {
+    const asker = await greeted()
+    const person = await greeted()
+    const question = { server: 'files', target: 'write_file', method: 'tools/call', argumentNames: ['path'], ruleIds: ['ask-writes'], timeoutSeconds: 60 }
+    asker.send(request(1, 'approvals.request', { question }))
+    let pending: { id: string }[] = []
+    while (pending.length === 0) {
+      person.send(request(1, 'approvals.list', {}))
+      pending = ((await person.next()).result as { pending: { id: string }[] }).pending
+    }
+    expect(pending[0]).toMatchObject({ question })
+    person.send(request(2, 'approvals.answer', { id: pending[0]!.id, answer: 'allow' }))
+    expect(await person.next()).toEqual({ v: 1, id: 2, ok: true, result: null })
+    expect(await asker.next()).toEqual({ v: 1, id: 1, ok: true, result: { answer: 'allow' } })
+
+    asker.send(request(2, 'approvals.request', { question }))
+    do {
+      person.send(request(3, 'approvals.list', {}))
+      pending = ((await person.next()).result as { pending: { id: string }[] }).pending
+    } while (pending.length === 0)
+    asker.socket.destroy()
+    do {
+      person.send(request(4, 'approvals.list', {}))
+      pending = ((await person.next()).result as { pending: { id: string }[] }).pending
+    } while (pending.length > 0)
+    person.send(request(5, 'approvals.answer', { id: 'gone', answer: 'deny' }))
+    expect(await person.next()).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_MESSAGE' } })
   })
 })
 

@@ -9,6 +9,7 @@ import { systemClock, WardenError, type AuditSink, type Clock, type LimitStore }
 import type { AgentSession } from '../session/agent-session.js'
 import { isNamedPipe } from '../protocol/socket-path.js'
 import { acquireAgentLock, type AgentLock } from './agent-lock.js'
+import { createApprovalQueue, type ApprovalQueue } from '../approvals/approval-queue.js'
 import { createHandlers, type HandlerContext } from './handlers.js'
 import { ensurePrivateDirectory } from './private-directory.js'
 import { probeSocket } from './probe-socket.js'
@@ -21,6 +22,8 @@ export interface AgentServerOptions {
   readonly audit: AuditSink
   /** Placeholder source of `policy.snapshot` (any JSON value, e.g. `{ revision, text }`) until central policy lands. */
   readonly policySnapshot?: HandlerContext['policySnapshot'] | undefined
+  /** Calls waiting for a person's approval (`approvals.*`). Default: a new, empty queue. */
+  readonly approvals?: ApprovalQueue | undefined
   /** The agent's version, sent in `hello`. */
   readonly version: string
   /** Its monotonic clock times the rate buckets. Default: the system clock. */
@@ -93,6 +96,7 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
     limitStore: options.limitStore,
     audit: options.audit,
     policySnapshot: options.policySnapshot ?? (() => null),
+    approvals: options.approvals ?? createApprovalQueue(),
     version: options.version,
     clock: options.clock ?? systemClock,
   })

@@ -2,6 +2,7 @@
  * desktop/src/agent/server/handlers.ts — what the agent does for each method, once params are checked.
  */
 import { WardenError, type AuditSink, type Clock, type LimitStore } from '@mcp-warden/core'
+import type { ApprovalQueue } from '../approvals/approval-queue.js'
 import type { AgentSession } from '../session/agent-session.js'
 import { AGENT_PROTOCOL, type AgentMethod, type AgentParams, type AgentResult, type HelloParams } from '../protocol/methods.js'
 import { negotiateProtocol } from '../protocol/negotiate.js'
@@ -10,6 +11,8 @@ import type { PolicySnapshot } from '../protocol/schemas.js'
 /** What the agent knows about one connection: what it declared in `hello`. */
 export interface ConnectionState {
   hello: HelloParams | undefined
+  /** Aborted when the connection closes: long requests (approvals) withdraw then. */
+  readonly closed: AbortSignal
 }
 
 export interface HandlerContext {
@@ -18,6 +21,7 @@ export interface HandlerContext {
   readonly audit: AuditSink
   /** The central policy in force (the agent's CentralPolicySource), or null: proxies use their policy file. */
   readonly policySnapshot: () => PolicySnapshot | null | Promise<PolicySnapshot | null>
+  readonly approvals: ApprovalQueue
   readonly version: string
   /** The agent's own monotonic clock: the callers' clocks are other processes' and do not compare. */
   readonly clock: Clock
@@ -32,7 +36,7 @@ function sameUrl(a: string, b: string): boolean {
 
 /**
  * @example
- * const handlers = createHandlers({ session, limitStore, audit, policySnapshot: () => null, version, clock: systemClock })
+ * const handlers = createHandlers({ session, limitStore, audit, policySnapshot: () => null, approvals: createApprovalQueue(), version, clock: systemClock })
  */
 export function createHandlers(context: HandlerContext): Handlers {
   const { session, limitStore, audit, clock } = context
@@ -71,5 +75,11 @@ export function createHandlers(context: HandlerContext): Handlers {
       return null
     },
     'policy.snapshot': async () => ({ snapshot: (await context.policySnapshot()) ?? null }),
+    'approvals.request': ({ question }, state) => context.approvals.request(question, state.closed),
+    'approvals.list': async () => ({ pending: context.approvals.list() }),
+    'approvals.answer': async ({ id, answer }) => {
+      context.approvals.answer(id, answer)
+      return null
+    },
   }
 }

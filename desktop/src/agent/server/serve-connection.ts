@@ -58,7 +58,9 @@ function requestOf(frame: Frame & { kind: 'message' }): RequestFrame | ResponseF
  */
 export function serveConnection(socket: Socket, handlers: Handlers, onError: (error: unknown) => void): void {
   const reader = createAgentFrameReader()
-  const state: ConnectionState = { hello: undefined }
+  const closed = new AbortController()
+  const state: ConnectionState = { hello: undefined, closed: closed.signal }
+  socket.on('close', () => closed.abort())
   const send = (frame: ResponseFrame): void => {
     if (socket.destroyed || !socket.writable) return
     const line = encodeFrame(frame)
