@@ -56,3 +56,38 @@ export const configPlanSchema = z.object({
 export type ConfiguredServer = z.output<typeof configuredServerSchema>
 export type ClientReport = z.output<typeof clientReportSchema>
 export type ConfigPlan = z.output<typeof configPlanSchema>
+
+/**
+ * How configs launch the proxy: a stable shim (its path survives app updates), e.g.
+ * `{ command: '/home/a/.local/share/mcp-warden/bin/mcp-warden', args: [] }`; entries become `command args… proxy …`.
+ */
+export interface Launcher {
+  readonly command: string
+  readonly args: readonly string[]
+}
+
+/** Where the installers look and keep their undo records. */
+export interface InstallerContext {
+  readonly platform: NodeJS.Platform
+  readonly homeDir: string
+  readonly env: NodeJS.ProcessEnv
+  readonly launcher: Launcher
+  /** Warden's own state directory (kept originals for undo, backups). */
+  readonly stateDir: string
+}
+
+/** A planned change, ready to apply once the person has seen `plan.diff`. */
+export interface PreparedPlan {
+  readonly plan: ConfigPlan
+  /**
+   * Writes the change atomically (backup first). Refuses with a clear error when the file changed since the plan.
+   * Resolves to what to tell the person (e.g. "Restart Claude Desktop to use the protected servers.").
+   */
+  apply(): Promise<string>
+}
+
+/** The installers as the CLI and the app use them (desktop/src/installers/index.ts implements this). */
+export interface ClientInstallers {
+  detectClients(context: InstallerContext): Promise<ClientReport[]>
+  planChange(context: InstallerContext, client: ClientId, action: 'install' | 'uninstall'): Promise<PreparedPlan>
+}

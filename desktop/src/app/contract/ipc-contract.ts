@@ -13,7 +13,7 @@
  */
 import { z } from 'zod'
 import { pendingApprovalSchema, sessionStatusSchema } from '../../agent/protocol/schemas.js'
-import { clientIdSchema, clientReportSchema, configPlanSchema } from '../../installers/client-config.js'
+import { clientIdSchema, clientReportSchema, configPlanSchema, type ClientInstallers, type Launcher } from '../../installers/client-config.js'
 
 const text = z.string().max(4096)
 const id = z.string().min(1).max(128)
@@ -174,19 +174,15 @@ export type IpcHandlers = { readonly [C in IpcChannel]: (request: IpcRequest<C>)
 /** `window.warden` in the renderer: one method per channel. */
 export type WardenApi = { readonly [C in IpcChannel]: (request: IpcRequest<C>) => Promise<IpcAnswer<C>> }
 
-/** How the app launches the CLI in the configs it rewrites (a stable shim path, see desktop/src/installers). */
-export interface Launcher {
-  readonly command: string
-  readonly args: readonly string[]
-}
-
 /** What the Electron main process gives the app's backend: the few things only Electron can do. */
 export interface AppBackendOptions {
   readonly env: NodeJS.ProcessEnv
   /** Opens an http(s) URL in the user's browser (Electron: shell.openExternal). */
   readonly openExternal: (url: string) => Promise<void>
   readonly writeClipboard: (text: string) => void
+  /** The stable shim configs launch the proxy with (desktop/src/installers). */
   readonly launcher: Launcher
+  readonly installers: ClientInstallers
   /** Whether the app starts at login (Electron: app.get/setLoginItemSettings). */
   readonly openAtLogin: { get(): boolean; set(value: boolean): void }
   /** Where the app keeps its own small state (settings, kept plans): Electron's userData directory. */
