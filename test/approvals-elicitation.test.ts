@@ -4,6 +4,7 @@
  * answer is the Client's ElicitRequest handler; the proxy's own questions never reach the server, and the server's
  * own elicitation still does its round trip through the proxy.
  */
+import type { AuditRecord } from '@mcp-warden/core'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -52,9 +53,9 @@ async function callTool(name: string, args: Record<string, unknown>): Promise<To
   return (await client.callTool({ name, arguments: args })) as ToolResult
 }
 
-async function decisionFor(target: string): Promise<{ decision: string; code?: string; reasons: string[] }> {
+async function decisionFor(target: string): Promise<AuditRecord | undefined> {
   const records = (await setup.readAudit()).filter((r) => r.kind === 'decision' && r.method === 'tools/call' && r.target === target)
-  return records.at(-1) as { decision: string; code?: string; reasons: string[] }
+  return records.at(-1)
 }
 
 describe('effect: ask through the host (MCP elicitation)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WardenError } from '../errors.js'
+import type { JsonObject } from '../jsonrpc/message.js'
 import type { MessageContext } from '../pipeline/types.js'
 import { evaluatePolicy } from '../policy/evaluate-policy.js'
 import { parsePolicy } from '../policy/parse-policy.js'
@@ -17,7 +18,7 @@ const policy = parsePolicy(
 )
 const identity = { issuer: 'https://idp.example', subject: 'u-1', groups: [], claims: {} }
 
-function askCall(args: Record<string, unknown> = { path: '/home/alice/secret.txt' }): MessageContext {
+function askCall(args: JsonObject = { path: '/home/alice/secret.txt' }): MessageContext {
   const operation = { kind: 'tool', method: 'tools/call', name: 'write_file', arguments: args } as const
   return {
     direction: 'to-server',
