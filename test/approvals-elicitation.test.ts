@@ -114,6 +114,22 @@ describe('effect: ask through the host (MCP elicitation)', () => {
   })
 })
 
+describe('effect: ask with nobody to ask', () => {
+  it('denies when the host cannot elicit and no agent is in use, saying how to approve such calls', async () => {
+    const { client: plain } = await connectThroughProxy(setup, 'everything', [EVERYTHING_SERVER, 'stdio'], { token: alice.idToken })
+    try {
+      const result = (await plain.callTool({ name: 'echo', arguments: { message: 'hi' } })) as ToolResult
+      expect(result.isError).toBe(true)
+      expect(result._meta?.['dev.mcpwarden/denial']?.code).toBe('ERR_POLICY_DENIED')
+      expect(result.content[0]?.text).toContain('"everything/echo" needs your approval, and MCP Warden has no way to ask you')
+      expect(result.content[0]?.text).toContain('Use an MCP client that supports elicitation, or put `agent: {}` in the proxy configuration')
+      expect(await decisionFor('echo')).toMatchObject({ decision: 'deny', stage: 'approval', reasons: ['echo-needs-approval', 'approval:unavailable'] })
+    } finally {
+      await plain.close()
+    }
+  })
+})
+
 describe('request ids of the proxy and the host', () => {
   it('keeps the host\'s string ids apart from the proxy\'s own "mcp-warden:" questions', async () => {
     const env = { ...process.env, MCP_WARDEN_TOKEN: alice.idToken }
