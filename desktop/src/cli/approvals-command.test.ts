@@ -71,6 +71,17 @@ describe('mcp-warden approvals', () => {
     asked.abort()
   })
 
+  it('shows control characters from MCP peers escaped, never raw', async () => {
+    await startAgent()
+    const asked = new AbortController()
+    void queue.request({ ...QUESTION, target: 'write\u001b[2Jfile\nfake line', argumentNames: ['a\u202eb'] }, asked.signal)
+    const listed = (await run('list')).out
+    expect(listed).toContain('files/write\\u001b[2Jfile\\u000afake line')
+    expect(listed).toContain('  arguments: a\\u202eb')
+    expect(listed).not.toMatch(/[\u001b\u202e]/)
+    asked.abort()
+  })
+
   it('allow and deny answer the question the proxy waits on; an unknown id says how to find one', async () => {
     await startAgent()
     const allowed = queue.request(QUESTION, new AbortController().signal)

@@ -69,6 +69,11 @@ async function withAgent<T>(io: CliIo, use: (agent: AgentClient) => Promise<T>):
   )
 }
 
+/** Names and previews come from MCP peers: control and bidi characters are shown escaped, never sent to the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 function render(pending: readonly PendingApproval[], now: number): string {
   if (pending.length === 0) return 'No calls are waiting for your approval.\n'
   const blocks = pending.map(({ id, question, expiresAt }) => {
@@ -78,7 +83,7 @@ function render(pending: readonly PendingApproval[], now: number): string {
       `  arguments: ${question.argumentNames.length === 0 ? '(none)' : question.argumentNames.join(', ')}`,
       ...(question.argumentsPreview === undefined ? [] : [`  preview:   ${question.argumentsPreview}`]),
     ]
-    return lines.join('\n')
+    return lines.map(printable).join('\n')
   })
   return `${blocks.join('\n')}\nAnswer with \`mcp-warden approvals allow ID\` or \`mcp-warden approvals deny ID\`.\n`
 }

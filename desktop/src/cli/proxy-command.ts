@@ -47,6 +47,9 @@ variable named in the configuration (default MCP_WARDEN_TOKEN), and a --url serv
 identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN). Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
 verified identity on every request under params._meta["dev.mcpwarden/identity"].
 
+Calls a policy rule marks "ask" wait for your answer: in your MCP client when it supports MCP elicitation,
+otherwise (with the agent) in \`mcp-warden approvals list\`, answered with \`mcp-warden approvals allow|deny ID\`.
+
 Examples (claude_desktop_config.json):
   "command": "/usr/local/bin/mcp-warden",
   "args": ["proxy", "--config", "/etc/mcp-warden/proxy.yaml", "--name", "files", "--",
