@@ -31,6 +31,7 @@ import {
 } from '@mcp-warden/core'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+import { isWardenRequestId, type HostElicitation } from './approvals/host-elicitation.js'
 
 export interface Governance {
   readonly pipeline: Pipeline
@@ -45,6 +46,11 @@ export interface BridgeOptions {
   readonly server: Transport
   /** Without it the bridge is a bare relay (the benchmark's baseline). */
   readonly governance?: Governance
+  /**
+   * Asks the person at the host to approve calls (see createHostElicitation): it sees the host's messages first
+   * and takes out the answers to its own questions. The server may then not use ids with its prefix.
+   */
+  readonly hostElicitation?: HostElicitation | undefined
   /** Transport errors and messages that could not be relayed; never throws back into the bridge. */
   readonly onError?: (error: unknown, side: Side) => void
 }
@@ -91,7 +97,7 @@ const keyOf = (id: JsonRpcId): string => (typeof id === 'number' ? `n:${id}` : `
  * const closedBy = await bridge.closed
  */
 export function createBridge(options: BridgeOptions): Bridge {
-  const { client, server, governance } = options
+  const { client, server, governance, hostElicitation } = options
   const onError = options.onError ?? (() => {})
   const clock = governance?.clock ?? systemClock
   const transports: Record<Side, Transport> = { client, server }
@@ -145,7 +151,9 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function judge(direction: Direction, raw: unknown): Promise<Delivery[]> {
     const from: Side = direction === 'to-server' ? 'client' : 'server'
     const to: Side = direction === 'to-server' ? 'server' : 'client'
+    if (direction === 'to-server' && hostElicitation?.fromClient(raw) === true) return []
     if (!isJsonRpcMessage(raw)) return invalid(from, raw)
+    if (direction === 'to-client' && hostElicitation !== undefined && 'method' in raw && 'id' in raw && isWardenRequestId(raw.id)) return reservedId(raw.id)
     if (governance === undefined) return [{ to, message: raw }]
     const pending = takePending(direction, raw)
     const isResponse = !('method' in raw)
@@ -191,6 +199,13 @@ export function createBridge(options: BridgeOptions): Bridge {
     return looksLikeResponse ? [] : [{ to: from, message: toErrorResponse(id, error) }]
   }
 
+  /** The host's answer would be taken for one of MCP Warden's own questions: the server must pick another id. */
+  function reservedId(id: JsonRpcId): Delivery[] {
+    const error = new WardenError('ERR_INVALID_MESSAGE', 'Request ids starting with "mcp-warden:" are reserved for MCP Warden; send this request with another id.', { stage: 'proxy' })
+    onError(error, 'server')
+    return [{ to: 'server', message: toErrorResponse(id, error) }]
+  }
+
   async function judgeAll(direction: Direction, raw: unknown): Promise<{ deliveries: Delivery[]; batch: boolean }> {
     if (!Array.isArray(raw)) return { deliveries: await judge(direction, raw), batch: false }
     if (raw.length === 0) return { deliveries: invalid(direction === 'to-server' ? 'client' : 'server', raw), batch: false }
@@ -221,6 +236,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   let othersClose: Promise<void> = Promise.resolve()
 
   function onSideClosed(side: Side): void {
+    if (side === 'client') hostElicitation?.attach(undefined)
     if (firstClosed === undefined) {
       firstClosed = side
       const other: Side = side === 'client' ? 'server' : 'client'
@@ -266,6 +282,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     closed,
     rejectFrame,
     async start() {
+      hostElicitation?.attach((message) => send('client', message))
       await server.start()
       await client.start()
     },

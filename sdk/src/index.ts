@@ -2,6 +2,8 @@
  * @mcp-warden/sdk — the MCP edge of MCP Warden: the governed bridge between two MCP Transports, the governed
  * Transport/Client wrappers for custom apps, a Redis limit store shared by an app's instances, and the upstream transports the proxy uses (a stdio child, or Streamable HTTP with a bearer token).
  */
+export { createHostElicitation, isWardenRequestId, WARDEN_ID_PREFIX } from './approvals/host-elicitation.js'
+export type { HostElicitation, HostElicitationOptions } from './approvals/host-elicitation.js'
 export { createBridge } from './bridge.js'
 export type { Bridge, BridgeOptions, Governance, Side } from './bridge.js'
 export { GovernedTransport, governClient } from './governed-transport.js'

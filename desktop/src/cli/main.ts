@@ -15,6 +15,7 @@ Commands:
   login     sign in with your organisation's identity provider (--device or --browser)
   logout    sign out: revoke the session at the identity provider and clear the keychain
   status    who is signed in, until when; the agent, the settings and the policy in force
+  approvals calls waiting in the agent for your approval (policy rules with "ask"): list, allow, deny
   agent     run this user's MCP Warden agent (session, limits, audit) without the app
   audit     check the audit log's hash chain (verify) and read it (tail)
   policy    keygen, sign and verify the organisation's signed policy bundles
@@ -49,6 +50,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   status: {
     run: async (argv, io) => (await import('./status-command.js')).statusCommand(argv, io),
     help: async () => (await import('./status-command.js')).STATUS_HELP,
+  },
+  approvals: {
+    run: async (argv, io) => (await import('./approvals-command.js')).approvalsCommand(argv, io),
+    help: async () => (await import('./approvals-command.js')).APPROVALS_HELP,
   },
   agent: {
     run: async (argv, io) => (await import('./agent-command.js')).agentCommand(argv, io),

@@ -11,10 +11,11 @@ import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createStandardPipeline, EXIT_CODE, WardenError, type ExitCode } from '@mcp-warden/core'
-import { createBridge, NdjsonStreamTransport, type BridgeOptions } from '@mcp-warden/sdk'
+import { createBridge, createHostElicitation, NdjsonStreamTransport, type BridgeOptions, type HostElicitation } from '@mcp-warden/sdk'
 import { loadProxyConfig } from '../config/proxy-config.js'
 import { agentSources, headlessSources } from '../proxy/governance-sources.js'
 import { loadPolicyFile } from '../proxy/policy-file.js'
+import { createProxyApprover } from '../proxy/proxy-approver.js'
 import type { CliIo } from './io.js'
 import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './logger.js'
 import { VERSION } from './main.js'
@@ -45,6 +46,9 @@ policy.url (development). Headless, without an agent, the identity token is read
 variable named in the configuration (default MCP_WARDEN_TOKEN), and a --url server's token from
 identity.upstreamTokenEnv (default MCP_WARDEN_UPSTREAM_TOKEN). Variables starting with MCP_WARDEN_ are never passed to the server. A server run as COMMAND receives the
 verified identity on every request under params._meta["dev.mcpwarden/identity"].
+
+Calls a policy rule marks "ask" wait for your answer: in your MCP client when it supports MCP elicitation,
+otherwise (with the agent) in \`mcp-warden approvals list\`, answered with \`mcp-warden approvals allow|deny ID\`.
 
 Examples (claude_desktop_config.json):
   "command": "/usr/local/bin/mcp-warden",
@@ -150,6 +154,8 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   // With the agent, its central signed policy when the settings name one (refreshed in the background).
   const policy = await sources.policy(localPolicy, config.policy.file)
   const isStdio = parsed.upstream.kind === 'command'
+  // Answers to MCP Warden's own questions to the host never reach the server; odd ones are only logged.
+  const hostElicitation = createHostElicitation({ onDrop: (reason) => log.warn(reason) })
   const pipeline = createStandardPipeline({
     resolveToken: sources.resolveToken,
     verifier: sources.verifier,
@@ -161,6 +167,8 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     attachIdentity: !isStdio ? false : sources.identityMetaToken === undefined ? true : { token: sources.identityMetaToken },
     // The policy's serverAllowList is checked against what this proxy actually runs.
     upstream: parsed.upstream.kind === 'command' ? { command: [parsed.upstream.command, ...parsed.upstream.args] } : { url: parsed.upstream.url.href },
+    // `effect: ask`: the host's elicitation, else the agent's approvals queue, else denied with how to approve.
+    approve: createProxyApprover({ host: hostElicitation, agent: sources.approvals }),
     // Stage failures and audit write failures: the call was refused, so say why where support will look.
     onError: (error) => log.warn(`pipeline: ${describe(error)}`),
   })
@@ -176,7 +184,7 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     }
   }
   try {
-    return await runBridge({ io, log, governance: { pipeline, session }, framing: config.framing, openUpstream })
+    return await runBridge({ io, log, governance: { pipeline, session }, hostElicitation, framing: config.framing, openUpstream })
   } finally {
     sources.close()
   }
@@ -186,12 +194,13 @@ interface BridgeRun {
   readonly io: CliIo
   readonly log: Logger
   readonly governance: BridgeOptions['governance']
+  readonly hostElicitation: HostElicitation
   readonly framing: Framing
   readonly openUpstream: OpenUpstream
 }
 
 /** Host stdio ⇄ governed bridge ⇄ upstream, for both kinds of server; resolves with the exit code. */
-async function runBridge({ io, log, governance, framing, openUpstream }: BridgeRun): Promise<ExitCode> {
+async function runBridge({ io, log, governance, hostElicitation, framing, openUpstream }: BridgeRun): Promise<ExitCode> {
   const host = new NdjsonStreamTransport({
     input: io.stdin,
     output: io.stdout,
@@ -209,6 +218,7 @@ async function runBridge({ io, log, governance, framing, openUpstream }: BridgeR
     client: host,
     server: upstream.transport,
     governance,
+    hostElicitation,
     onError: (error, side) => log.warn(`${side === 'server' ? 'server' : 'client'} side: ${describe(error)}`),
   })
   io.stopSignal?.addEventListener('abort', () => void bridge.close(), { once: true })

@@ -85,6 +85,9 @@ export function createAgentLink(options: AgentLinkOptions): AgentLink {
     refundBudget: (key, periodKey, cost) => use((c) => c.refundBudget(key, periodKey, cost)),
     appendAudit: (record) => use((c) => c.appendAudit(record)),
     policySnapshot: () => use((c) => c.policySnapshot()),
+    requestApproval: (question, signal) => use((c) => c.requestApproval(question, signal)),
+    listApprovals: () => use((c) => c.listApprovals()),
+    answerApproval: (id, answer) => use((c) => c.answerApproval(id, answer)),
     close: () => current?.close(),
   }
   return {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createFileAuditSink, createMemoryLimitStore, createTokenVerifier, type AuditSink, type CompiledPolicy, type LimitStore, type StandardPipelineOptions } from '@mcp-warden/core'
 import type { UpstreamTokenSource } from '@mcp-warden/sdk'
+import type { AgentClient } from '../agent/client/index.js'
 import { defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { createRemoteAuditSink, createRemoteLimitStore, spawnDetachedAgent } from '../agent/client/index.js'
 import { agentSocketFor } from '../agent/protocol/socket-path.js'
@@ -26,6 +27,8 @@ export interface GovernanceSources {
   readonly upstreamToken: UpstreamTokenSource
   /** For a stdio server listed in the settings' `upstreams`: a token issued for it, sent under `_meta` with the identity. */
   readonly identityMetaToken?: (() => Promise<string>) | undefined
+  /** The agent's approvals queue, for calls a rule marks `ask` when the host cannot ask (agent mode only). */
+  readonly approvals?: Pick<AgentClient, 'requestApproval'> | undefined
   /**
    * The policy to enforce, given the proxy's own policy file: headless, that file; with the agent, the agent's
    * central policy (kept current in the background) unless the settings name none.
@@ -113,6 +116,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     audit: createRemoteAuditSink(agent, { spoolDir: defaultAuditSpoolDir(options.env, process.platform) }),
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
     identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
+    approvals: agent,
     policy: async (localPolicy, localPolicyFile) => {
       const policy = await agentPolicy({ agent, localPolicy, localPolicyFile, log: options.log })
       stopPolicy = () => policy.close()

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { WardenError } from '../errors.js'
+import type { JsonObject } from '../jsonrpc/message.js'
 import type { MessageContext } from '../pipeline/types.js'
 import { evaluatePolicy } from '../policy/evaluate-policy.js'
 import { parsePolicy } from '../policy/parse-policy.js'
@@ -16,8 +18,8 @@ const policy = parsePolicy(
 )
 const identity = { issuer: 'https://idp.example', subject: 'u-1', groups: [], claims: {} }
 
-function askCall(): MessageContext {
-  const operation = { kind: 'tool', method: 'tools/call', name: 'write_file', arguments: { path: '/home/alice/secret.txt' } } as const
+function askCall(args: JsonObject = { path: '/home/alice/secret.txt' }): MessageContext {
+  const operation = { kind: 'tool', method: 'tools/call', name: 'write_file', arguments: args } as const
   return {
     direction: 'to-server',
     message: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'write_file', arguments: operation.arguments } },
@@ -45,7 +47,31 @@ describe('approvalStage', () => {
     expect(verdict.action).toBe('pass')
     expect(verdict.context?.decision).toMatchObject({ effect: 'allow', ruleIds: ['writes', 'approval:allowed-by-user', 'approval-via:elicitation'] })
     expect(seen[0]).toMatchObject({ server: 'fs', target: 'write_file', argumentNames: ['path'], timeoutSeconds: 5 })
-    expect(JSON.stringify(seen[0])).not.toContain('alice')
+  })
+
+  it('shows the arguments to the approver only with every content-safety finding masked', async () => {
+    const seen: ApprovalRequest[] = []
+    const stage = approvalStage({ approve: async (request) => (seen.push(request), { answer: 'deny', via: 'agent' }), wait: fakeWait().wait })
+    await stage.process(askCall({ path: '/tmp/x', to: 'ada@example.org', card: '4111 1111 1111 1111' }))
+    expect(seen[0]?.argumentNames).toEqual(['path', 'to', 'card'])
+    expect(seen[0]?.argumentsPreview).toBe('{"path":"/tmp/x","to":"[REDACTED:EMAIL]","card":"[MASKED:CREDIT_CARD:****1111]"}')
+  })
+
+  it('denies with the approver\'s own error when nobody can be asked, and records it', async () => {
+    const cannotAsk = new WardenError('ERR_POLICY_DENIED', 'Use an MCP client that supports elicitation.')
+    const stage = approvalStage({ approve: () => Promise.reject(cannotAsk), wait: fakeWait().wait })
+    const verdict = await stage.process(askCall())
+    expect(verdict.action).toBe('deny')
+    if (verdict.action !== 'deny') return
+    expect([verdict.error.code, verdict.error.message, verdict.error.stage]).toEqual(['ERR_POLICY_DENIED', 'Use an MCP client that supports elicitation.', 'approval'])
+    expect(verdict.context?.decision?.ruleIds).toEqual(['writes', 'approval:unavailable'])
+  })
+
+  it('treats a channel that reports nobody answered as a timeout', async () => {
+    const stage = approvalStage({ approve: async () => ({ answer: 'timeout', via: 'agent' }), wait: fakeWait().wait })
+    const verdict = await stage.process(askCall())
+    expect(verdict.action === 'deny' && verdict.error.code).toBe('ERR_APPROVAL_TIMEOUT')
+    expect(verdict.context?.decision?.ruleIds).toEqual(['writes', 'approval:timeout', 'approval-via:agent'])
   })
 
   it('denies a declined call with ERR_POLICY_DENIED saying it was declined by you', async () => {

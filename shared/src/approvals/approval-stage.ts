@@ -4,27 +4,35 @@
  * Place it right after `policyStage({ …, approvals: true })`. The injected `approve` asks the person (through MCP
  * elicitation on the host, or the agent's queue); no answer within the rule's `askTimeoutSeconds` denies with
  * ERR_APPROVAL_TIMEOUT, a declined one with ERR_POLICY_DENIED. The answer and how it was obtained go into the
- * decision's rule ids (`approval:allowed-by-user|declined|timeout`, `approval-via:<how>`), hence into the audit record.
+ * decision's rule ids (`approval:allowed-by-user|declined|timeout|unavailable`, `approval-via:<how>`), hence into the
+ * audit record. An approver that cannot ask anyone rejects with a WardenError saying how to approve such calls;
+ * the call is denied with that error.
  */
-import { WardenError } from '../errors.js'
+import { isWardenError, WardenError } from '../errors.js'
 import type { MessageContext, PolicyDecision, Stage, Verdict } from '../pipeline/types.js'
+import { previewArguments } from './arguments-preview.js'
 
-/** What the approver is asked. It carries no argument values: the approver shows argument names only. */
+/** What the approver is asked. It carries no raw argument value: names, and a preview with every finding masked. */
 export interface ApprovalRequest {
   readonly server: string
   /** The tool, prompt or resource the call names. */
   readonly target: string
   readonly method: string
   readonly argumentNames: readonly string[]
+  /** The arguments' JSON with every content-safety finding masked, at most 8 KiB (see previewArguments). */
+  readonly argumentsPreview: string
   readonly ruleIds: readonly string[]
   readonly timeoutSeconds: number
   /** Aborted when the stage stops waiting (timeout); the approver should withdraw its question. */
   readonly signal: AbortSignal
 }
 
-/** The person's answer and the channel that obtained it (`elicitation`, `agent`). */
+/**
+ * The person's answer and the channel that obtained it (`elicitation`, `agent`); `timeout` when the channel itself
+ * reports that nobody answered in time.
+ */
 export interface ApprovalAnswer {
-  readonly answer: 'allow' | 'deny'
+  readonly answer: 'allow' | 'deny' | 'timeout'
   readonly via: string
 }
 
@@ -70,23 +78,29 @@ async function decide(
     target: String(operation?.name ?? operation?.uri ?? ''),
     method: String(operation?.method ?? ''),
     argumentNames: typeof args === 'object' && args !== null && !Array.isArray(args) ? Object.keys(args) : [],
+    argumentsPreview: previewArguments(args),
     ruleIds: decision.ruleIds,
     timeoutSeconds,
     signal: controller.signal,
   }
   const timedOut = wait(timeoutSeconds * 1000, controller.signal).then(() => 'timeout' as const)
   let outcome: ApprovalAnswer | 'timeout'
+  const target = `${request.server}/${request.target}`
   try {
     outcome = await Promise.race([approve(request), timedOut])
-  } catch {
-    outcome = { answer: 'deny', via: 'error' }
+  } catch (cause) {
+    // Fail closed: nobody could be asked. The approver's own error says how to approve such calls.
+    const error = isWardenError(cause)
+      ? new WardenError(cause.code, cause.message, { stage: 'approval', cause })
+      : new WardenError('ERR_INTERNAL', `MCP Warden could not ask you to approve "${target}", so it was refused. Retry it; if this persists, check the proxy's log.`, { stage: 'approval', cause })
+    return { action: 'deny', error, context: { ...context, decision: settled(decision, 'deny', ['approval:unavailable']) } }
   } finally {
     controller.abort()
   }
-  const target = `${request.server}/${request.target}`
-  if (outcome === 'timeout') {
+  if (outcome === 'timeout' || outcome.answer === 'timeout') {
     const error = new WardenError('ERR_APPROVAL_TIMEOUT', `Nobody approved "${target}" within ${timeoutSeconds} s. Retry and approve it in time, or ask your administrator.`, { stage: 'approval' })
-    return { action: 'deny', error, context: { ...context, decision: settled(decision, 'deny', ['approval:timeout']) } }
+    const reasons = outcome === 'timeout' ? ['approval:timeout'] : ['approval:timeout', `approval-via:${outcome.via}`]
+    return { action: 'deny', error, context: { ...context, decision: settled(decision, 'deny', reasons) } }
   }
   const reasons = [`approval:${outcome.answer === 'allow' ? 'allowed-by-user' : 'declined'}`, `approval-via:${outcome.via}`]
   if (outcome.answer === 'allow') return { action: 'pass', context: { ...context, decision: settled(decision, 'allow', reasons) } }

@@ -5,10 +5,11 @@
  * with `===` semantics (no coercion: "1" is not 1), `range` needs a finite number (the string "5" does not qualify),
  * `pattern` and `prefix` need a string. A missing argument fails every condition except `absent`; `null` counts as
  * present. `prefix` is a lexical string prefix: "/home/../etc" starts with "/home/"; `pathUnder` is the path check
- * (see path-under.ts). `noPii` runs the content-safety detectors on the argument as received, before any redaction.
+ * (see path-under.ts). `noPii` runs the content-safety detectors on the argument as received, before any redaction;
+ * a rule's `arguments: { noPii }` runs them on all the arguments at once (names included).
  */
 import type { ArgumentCondition } from './compiled-policy.js'
-import type { PolicyCondition } from './policy-schema.js'
+import type { PolicyArgumentsCondition, PolicyCondition } from './policy-schema.js'
 import { DEFAULT_DETECTORS } from '../content-safety/detectors/default-detectors.js'
 import { scanJson } from '../content-safety/scan-json.js'
 import { pathUnderTest } from './path-under.js'
@@ -17,12 +18,21 @@ import type { SessionTransport } from './compiled-policy.js'
 type ValueTest = (value: unknown, transport: SessionTransport | undefined) => boolean
 
 /**
- * Compiles a rule's `when` map into a list of conditions, all of which must hold.
+ * Compiles a rule's `when` map and its `arguments` conditions (on the whole arguments object) into a list of
+ * conditions, all of which must hold.
  *
  * @example compileConditions({ mode: { oneOf: ['read', 'list'] } })[0]?.test(true, 'read') === true
  */
-export function compileConditions(when: Readonly<Record<string, PolicyCondition>> | undefined): ArgumentCondition[] {
-  return Object.entries(when ?? {}).map(([name, condition]) => compileCondition(name, condition))
+export function compileConditions(
+  when: Readonly<Record<string, PolicyCondition>> | undefined,
+  whole?: PolicyArgumentsCondition | undefined,
+): ArgumentCondition[] {
+  const conditions = Object.entries(when ?? {}).map(([name, condition]) => compileCondition(name, condition))
+  if (whole !== undefined) {
+    const noPii = compileValueTest({ noPii: whole.noPii })
+    conditions.push({ name: undefined, test: (_present, value, transport) => noPii(value, transport) })
+  }
+  return conditions
 }
 
 function compileCondition(name: string, condition: PolicyCondition): ArgumentCondition {

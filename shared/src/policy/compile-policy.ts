@@ -71,7 +71,7 @@ function compileRule(rule: PolicyRule, index: number, document: PolicyDocument):
       prompt: rule.prompts?.map(compileGlob),
       resource: rule.resources?.map(compileGlob),
     },
-    conditions: compileConditions(rule.when),
+    conditions: compileConditions(rule.when, rule.arguments),
     allowDecision(cost) {
       let made = decisions.get(cost)
       if (made === undefined) {

@@ -23,11 +23,12 @@ export type TargetKind = 'tool' | 'prompt' | 'resource'
 /** Obligations without the per-call cost, fixed per rule at load. */
 export type BaseObligations = Omit<Obligations, 'cost'>
 
-/** A condition on one top-level argument. */
+/** A condition on one top-level argument, or (name undefined) on the arguments object as a whole. */
 export interface ArgumentCondition {
-  readonly name: string
+  readonly name: string | undefined
   /**
-   * `present` is `Object.hasOwn(arguments, name)`; `value` is undefined when it is not present. `transport` is the
+   * `present` is `Object.hasOwn(arguments, name)`; `value` is undefined when it is not present. For the whole
+   * object, `present` is true and `value` is the arguments (`{}` when none or malformed). `transport` is the
    * session's: `pathUnder` resolves paths on disk only for `stdio` servers.
    */
   test(present: boolean, value: unknown, transport: SessionTransport | undefined): boolean

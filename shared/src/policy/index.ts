@@ -15,6 +15,7 @@ export { PolicySchema, policyJsonSchema } from './policy-schema.js'
 export type {
   AllowedServerEntry,
   ApprovedToolEntry,
+  PolicyArgumentsCondition,
   PolicyCondition,
   PolicyContent,
   PolicyDocument,

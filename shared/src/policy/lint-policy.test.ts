@@ -19,6 +19,7 @@ describe('lintPolicy', () => {
 
   it.each([
     ['a deny with conditions', '  - { id: d, effect: deny, subjects: { anyone: true }, servers: [fs], tools: [read_file], when: { p: { absent: true } } }\n'],
+    ['a deny with conditions on all the arguments', '  - { id: d, effect: deny, subjects: { anyone: true }, servers: [fs], tools: [read_file], arguments: { noPii: [EMAIL] } }\n'],
     ['a deny for other subjects', '  - { id: d, effect: deny, subjects: { groups: [ops] }, servers: [fs], tools: [read_file] }\n'],
     ['a deny on another server', '  - { id: d, effect: deny, subjects: { anyone: true }, servers: [db], tools: [read_file] }\n'],
     ['a deny of prompts only', '  - { id: d, effect: deny, subjects: { anyone: true }, servers: [fs], prompts: ["*"] }\n'],

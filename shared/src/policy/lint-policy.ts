@@ -55,7 +55,7 @@ export function lintPolicy(policy: CompiledPolicy): PolicyWarning[] {
       }
     }
     if (rule.effect === 'allow') {
-      const denier = document.rules.findIndex((other) => other.effect === 'deny' && other.when === undefined && covers(other, rule))
+      const denier = document.rules.findIndex((other) => other.effect === 'deny' && other.when === undefined && other.arguments === undefined && covers(other, rule))
       const deny = document.rules[denier]
       if (deny !== undefined) {
         warnings.push({ path: at, message: `rule "${rule.id}" can never allow anything: deny rule "${deny.id}" (rules[${denier}]) covers all of it, and deny overrides allow` })

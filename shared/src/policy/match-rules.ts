@@ -118,8 +118,13 @@ function conditionsHold(
   // Malformed arguments (not a plain object) count as none given: every condition but `absent` fails.
   const args = typeof given === 'object' && given !== null && !Array.isArray(given) ? given : NO_ARGUMENTS
   for (const condition of conditions) {
-    const present = Object.hasOwn(args, condition.name)
-    if (!condition.test(present, present ? args[condition.name] : undefined, transport)) return false
+    const name = condition.name
+    if (name === undefined) {
+      if (!condition.test(true, args, transport)) return false
+      continue
+    }
+    const present = Object.hasOwn(args, name)
+    if (!condition.test(present, present ? args[name] : undefined, transport)) return false
   }
   return true
 }

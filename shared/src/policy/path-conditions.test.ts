@@ -131,6 +131,33 @@ describe('noPii', () => {
   })
 })
 
+describe('arguments: { noPii } on all the arguments', () => {
+  function policyWith(rule: object) {
+    const base = { id: 'r', effect: 'allow', subjects: { anyone: true }, servers: ['*'], tools: ['*'] }
+    return parsePolicy(JSON.stringify({ version: 1, revision: 'r1', rules: [{ ...base, ...rule }] }), 'json')
+  }
+  const decide = (policy: ReturnType<typeof policyWith>, args: JsonObject | undefined) =>
+    evaluatePolicy(policy, { identity: person, server: 'mail', operation: { kind: 'tool', method: 'tools/call', name: 'send', arguments: args as JsonObject } })
+
+  it('allows calls whose arguments hold none of the types anywhere, names included; no arguments hold none', () => {
+    const policy = policyWith({ arguments: { noPii: ['EMAIL'] } })
+    expect(decide(policy, { to: 'team', body: 'see you', n: 3 }).effect).toBe('allow')
+    expect(decide(policy, {}).effect).toBe('allow')
+    expect(decide(policy, undefined).effect).toBe('allow')
+    expect(decide(policy, { cc: ['x', { deep: 'ada@example.org' }] }).effect).toBe('deny')
+    expect(decide(policy, { 'ada@example.org': true }).effect).toBe('deny')
+    expect(decide(policy, { ssn: '078-05-1120' }).effect).toBe('allow')
+    expect(decide(policy, { to: 'ada@example.org' }).explanation).toContain('only with other arguments')
+  })
+
+  it('holds together with `when`', () => {
+    const both = policyWith({ arguments: { noPii: ['EMAIL'] }, when: { mode: { equals: 'draft' } } })
+    expect(decide(both, { mode: 'draft', body: 'hi' }).effect).toBe('allow')
+    expect(decide(both, { mode: 'send', body: 'hi' }).effect).toBe('deny')
+    expect(decide(both, { mode: 'draft', body: 'ada@example.org' }).effect).toBe('deny')
+  })
+})
+
 describe('parsePolicy: path and PII conditions', () => {
   function problems(when: object): string[] {
     try {
@@ -146,5 +173,21 @@ describe('parsePolicy: path and PII conditions', () => {
     expect(problems({ path: { pathUnder: 'docs' } }).join('\n')).toBe('rules[0].when.path.pathUnder: must be an absolute path such as /home/me/docs')
     expect(problems({ body: { noPii: ['EMAIL', 'SHOE_SIZE'] } }).join('\n')).toMatch(/^rules\[0\]\.when\.body\.noPii\[1\]: /)
     expect(problems({ body: { noPii: [] } }).join('\n')).toMatch(/^rules\[0\]\.when\.body\.noPii: /)
+  })
+
+  it('checks `arguments`: known entity types only, no other keys, and not on resources', () => {
+    const rule = (extra: object) => ({ id: 'r', effect: 'allow', subjects: { anyone: true }, servers: ['*'], ...extra })
+    const problemsOf = (extra: object): string => {
+      try {
+        parsePolicy(JSON.stringify({ version: 1, revision: 'r1', rules: [rule(extra)] }), 'json')
+        return ''
+      } catch (error) {
+        return isWardenError(error) ? error.message : String(error)
+      }
+    }
+    expect(problemsOf({ tools: ['*'], arguments: { noPii: ['SHOE_SIZE'] } })).toMatch(/rules\[0\]\.arguments\.noPii\[0\]: /)
+    expect(problemsOf({ tools: ['*'], arguments: { noPii: ['EMAIL'], pattern: 'x' } })).toMatch(/rules\[0\]\.arguments: Unrecognized key: "pattern"/)
+    expect(problemsOf({ resources: ['*'], arguments: { noPii: ['EMAIL'] } })).toContain('rules[0].arguments: conditions apply to tool and prompt arguments; put resources in a separate rule without "arguments"')
+    expect(problemsOf({ tools: ['*'], arguments: { noPii: ['EMAIL'] } })).toBe('')
   })
 })

@@ -37,6 +37,17 @@ const RegexSource = z
   })
 
 /** One argument condition: exactly one operator. */
+const NoPiiTypes = z.array(z.enum(ENTITY_TYPES)).min(1)
+
+/** Conditions on the arguments object as a whole (every argument, member names included). */
+const ArgumentsCondition = z
+  .strictObject({
+    noPii: NoPiiTypes.register(policyMeta, {
+      description: 'No argument (names and values, scanned in full) contains any of these entity types, as received, before redaction.',
+    }),
+  })
+  .register(policyMeta, { id: 'WardenPolicyArgumentsCondition' })
+
 const Condition = z
   .strictObject({
     equals: Scalar.optional().register(policyMeta, { description: 'Strict equality, no type coercion ("1" is not 1).' }),
@@ -62,13 +73,9 @@ const Condition = z
           'An absolute path inside this directory (or the directory itself). Resolved on disk with realpath for stdio ' +
           'servers; lexical for remote ones. Percent escapes, backslashes, NUL and compatibility characters are refused.',
       }),
-    noPii: z
-      .array(z.enum(ENTITY_TYPES))
-      .min(1)
-      .optional()
-      .register(policyMeta, {
-        description: 'The argument (any JSON value) contains none of these entity types, as received, before redaction.',
-      }),
+    noPii: NoPiiTypes.optional().register(policyMeta, {
+      description: 'The argument (any JSON value) contains none of these entity types, as received, before redaction.',
+    }),
     absent: z.literal(true).optional().register(policyMeta, { description: 'The argument is not given at all.' }),
   })
   .refine((c) => Object.keys(c).length === 1, 'give exactly one of equals, oneOf, pattern, range, prefix, pathUnder, noPii or absent')
@@ -156,6 +163,9 @@ const RuleFields = z.strictObject({
     .register(policyMeta, {
       description: 'Conditions on top-level argument names (no dotted paths); all must hold. Tools and prompts only.',
     }),
+  arguments: ArgumentsCondition.optional().register(policyMeta, {
+    description: 'Conditions on all the arguments at once; they hold together with `when`. Tools and prompts only.',
+  }),
   content: Content.optional(),
   rateLimits: RateLimits.optional(),
   budgets: Budgets.optional(),
@@ -251,6 +261,7 @@ export type PolicyDocument = z.infer<typeof PolicySchema>
 export type PolicyRule = PolicyDocument['rules'][number]
 /** One argument condition of a rule's `when`. */
 export type PolicyCondition = z.infer<typeof Condition>
+export type PolicyArgumentsCondition = z.infer<typeof ArgumentsCondition>
 /** The subjects of a rule. */
 export type PolicySubjects = z.infer<typeof Subjects>
 /** Content obligations in `defaults` or a rule. */
@@ -277,11 +288,12 @@ function checkRuleShape(rule: z.infer<typeof RuleFields>, ctx: z.RefinementCtx):
   if (rule.tools === undefined && rule.prompts === undefined && rule.resources === undefined) {
     ctx.addIssue({ code: 'custom', message: 'name what the rule covers: tools, prompts or resources' })
   }
-  if (rule.when !== undefined && rule.resources !== undefined) {
+  for (const key of ['when', 'arguments'] as const) {
+    if (rule[key] === undefined || rule.resources === undefined) continue
     ctx.addIssue({
       code: 'custom',
-      path: ['when'],
-      message: 'conditions apply to tool and prompt arguments; put resources in a separate rule without "when"',
+      path: [key],
+      message: `conditions apply to tool and prompt arguments; put resources in a separate rule without "${key}"`,
     })
   }
   if (rule.askTimeoutSeconds !== undefined && rule.effect !== 'ask') {

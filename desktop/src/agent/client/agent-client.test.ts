@@ -58,7 +58,7 @@ describe('connectAgent', () => {
   it('says hello and serves typed calls', async () => {
     await start()
     const agent = await connect()
-    expect(agent.agent).toEqual({ version: '1.2.3', protocol: 1 })
+    expect(agent.agent).toEqual({ version: '1.2.3', protocol: 2 })
     expect(await agent.idToken()).toEqual({ token: 'id-1', expiresAt: 2e9 })
     expect(await agent.sessionStatus()).toEqual(status)
   })
@@ -189,5 +189,52 @@ describe('ensureAgent', () => {
       code: 'ERR_AGENT_UNAVAILABLE',
       message: expect.stringContaining('Start the MCP Warden app or run `mcp-warden agent`'),
     })
+  })
+})
+
+describe('approvals through the agent client', () => {
+  const question = { server: 'files', target: 'write_file', method: 'tools/call', argumentNames: ['path'], argumentsPreview: '{"path":"/tmp/a"}', ruleIds: ['ask-writes'], timeoutSeconds: 30 }
+
+  it('queues a question that a person answers from another connection', async () => {
+    await start()
+    const proxy = await connect()
+    const person = await connect()
+    const outcome = proxy.requestApproval(question, new AbortController().signal)
+    await expect.poll(async () => (await person.listApprovals()).length).toBe(1)
+    const [pending] = await person.listApprovals()
+    expect(pending?.question).toEqual(question)
+    await person.answerApproval(pending!.id, 'allow')
+    expect(await outcome).toEqual({ answer: 'allow' })
+  })
+
+  it('withdraws the question when the asker aborts: it is no longer listed', async () => {
+    await start()
+    const proxy = await connect()
+    const person = await connect()
+    const controller = new AbortController()
+    const outcome = proxy.requestApproval(question, controller.signal)
+    await expect.poll(async () => (await person.listApprovals()).length).toBe(1)
+    controller.abort(new Error('stage timed out'))
+    await expect(outcome).rejects.toThrow('stage timed out')
+    await expect.poll(async () => (await person.listApprovals()).length).toBe(0)
+  })
+
+  it('says to update the agent when it speaks protocol 1 only', async () => {
+    const old = createServer((socket) => {
+      socket.setEncoding('utf8').on('data', (chunk: string) => {
+        for (const line of chunk.split('\n').filter((l) => l !== '')) {
+          const { id } = JSON.parse(line) as { id: number }
+          socket.write(`${JSON.stringify({ v: 1, id, ok: true, result: { protocol: 1, agent: { version: '0.0.9' } } })}\n`)
+        }
+      })
+    })
+    await new Promise<void>((resolve) => old.listen(socketPath, resolve))
+    try {
+      const agent = await connect()
+      await expect(agent.requestApproval(question, new AbortController().signal)).rejects.toMatchObject({ code: 'ERR_AGENT_UNAVAILABLE', message: expect.stringContaining('speaks protocol 1 and has no approvals queue (protocol 2). Update MCP Warden') })
+      await expect(agent.listApprovals()).rejects.toMatchObject({ code: 'ERR_AGENT_UNAVAILABLE' })
+    } finally {
+      old.close()
+    }
   })
 })

@@ -5,7 +5,7 @@
 import { WardenError, type AuditRecord, type BudgetResult, type RateResult, type RateWindow } from '@mcp-warden/core'
 import type { IssuedToken, SessionStatus } from '../session/agent-session.js'
 import type { AgentMethod, AgentParams, AgentResult, HelloParams } from '../protocol/methods.js'
-import type { PolicySnapshot } from '../protocol/schemas.js'
+import type { ApprovalOutcome, ApprovalQuestion, PendingApproval, PolicySnapshot } from '../protocol/schemas.js'
 import { START_HINT, openAgentConnection, type AgentConnection } from './agent-connection.js'
 
 export interface ConnectAgentOptions {
@@ -35,6 +35,16 @@ export interface AgentClient {
   appendAudit(record: AuditRecord): Promise<void>
   /** The central policy the agent holds, or null when the settings name no policy URL (use the local file). */
   policySnapshot(): Promise<PolicySnapshot | null>
+  /**
+   * Queues `question` for a person and resolves with how it ended. Runs on a connection of its own, closed when
+   * this resolves or `signal` aborts: the agent then withdraws the question, so none stays listed. Needs agent
+   * protocol 2 (else ERR_AGENT_UNAVAILABLE saying to update the agent).
+   */
+  requestApproval(question: ApprovalQuestion, signal: AbortSignal): Promise<ApprovalOutcome>
+  /** The approvals waiting for an answer, oldest first. Needs agent protocol 2. */
+  listApprovals(): Promise<PendingApproval[]>
+  /** Answers one pending approval. Needs agent protocol 2; an id that is not pending is an error. */
+  answerApproval(id: string, answer: 'allow' | 'deny'): Promise<void>
   close(): void
 }
 
@@ -52,6 +62,13 @@ function checkOptions(options: ConnectAgentOptions): number {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('connectAgent: options.timeoutMs must be a positive number')
   return timeoutMs
+}
+
+/** The approvals queue came with agent protocol 2. */
+const APPROVALS_PROTOCOL = 2
+
+function agentTooOld(protocol: number): WardenError {
+  return new WardenError('ERR_AGENT_UNAVAILABLE', `The running MCP Warden agent speaks protocol ${protocol} and has no approvals queue (protocol ${APPROVALS_PROTOCOL}). Update MCP Warden, then restart the app or \`mcp-warden agent\`.`)
 }
 
 /** Runs `work` with a signal that aborts after `timeoutMs` with the "did not answer" error. */
@@ -87,6 +104,10 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
     withTimeout(timeoutMs, method, async (signal) => (await connection()).request(method, params, signal) as Promise<AgentResult<M>>)
 
   await withTimeout(timeoutMs, 'hello', connection)
+  const protocol2 = async (): Promise<void> => {
+    const { protocol } = (await connection()).hello
+    if (protocol < APPROVALS_PROTOCOL) throw agentTooOld(protocol)
+  }
   const ack = (): void => undefined
   return {
     get agent() {
@@ -106,6 +127,26 @@ export async function connectAgent(options: ConnectAgentOptions): Promise<AgentC
     refundBudget: (key, periodKey, cost) => call('limits.refundBudget', { key, periodKey, cost }).then(ack),
     appendAudit: (record) => call('audit.append', { record }).then(ack),
     policySnapshot: async () => (await call('policy.snapshot', {})).snapshot,
+    requestApproval: async (question, signal) => {
+      const own = await withTimeout(timeoutMs, 'hello', () => openAgentConnection(options.socketPath, hello, timeoutMs))
+      try {
+        if (own.hello.protocol < APPROVALS_PROTOCOL) throw agentTooOld(own.hello.protocol)
+        // The agent answers `timeout` once the question's time has passed: wait a little longer than that.
+        const limitMs = question.timeoutSeconds * 1000 + timeoutMs
+        const result = await withTimeout(limitMs, 'approvals.request', (timedOut) => own.request('approvals.request', { question }, AbortSignal.any([signal, timedOut])))
+        return result as AgentResult<'approvals.request'>
+      } finally {
+        own.close()
+      }
+    },
+    listApprovals: async () => {
+      await protocol2()
+      return (await call('approvals.list', {})).pending
+    },
+    answerApproval: async (id, answer) => {
+      await protocol2()
+      await call('approvals.answer', { id, answer })
+    },
     close: () => current?.close(),
   }
 }

@@ -6,7 +6,7 @@ import { CONTENT_ACTIONS, ENTITY_TYPES, type AuditRecord, type ErrorCode, type S
 import { z } from 'zod'
 
 const ERROR_CODE = /^ERR_[A-Z_]{1,60}$/
-const STAGES = ['framing', 'identity', 'server-allow-list', 'policy', 'tool-pins', 'content-safety', 'limits', 'identity-meta', 'proxy'] as const satisfies readonly StageName[]
+const STAGES = ['framing', 'identity', 'server-allow-list', 'policy', 'tool-pins', 'approval', 'content-safety', 'limits', 'identity-meta', 'proxy'] as const satisfies readonly StageName[]
 
 /** A WardenError code as it travels: checked by shape, so an older peer still carries a code it does not know. */
 export const errorCodeSchema = z.custom<ErrorCode>((value) => typeof value === 'string' && ERROR_CODE.test(value), {
