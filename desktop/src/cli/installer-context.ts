@@ -1,13 +1,11 @@
 /**
- * desktop/src/cli/installer-context.ts — the installers' context for this CLI process: the person's home and
- * variables, Warden's state directory, and the launcher shim that runs this very CLI (plain Node, or the packaged
- * app's executable as Node when the CLI runs inside it).
+ * desktop/src/cli/installer-context.ts — the installers' context for this CLI process, and the launcher target
+ * that runs this very CLI (plain Node, or the packaged app's executable as Node when the CLI runs inside it).
  */
 import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { stateDir } from '../agent/audit/audit-paths.js'
 import type { InstallerContext } from '../installers/client-config.js'
-import { shimLauncher, type LauncherTarget } from '../installers/index.js'
+import { defaultInstallerContext, type LauncherTarget } from '../installers/index.js'
 
 /** `desktop/bin/mcp-warden.js`, next to the built `dist/`. */
 const CLI_SCRIPT = fileURLToPath(new URL('../../bin/mcp-warden.js', import.meta.url))
@@ -21,11 +19,8 @@ export interface CliInstallerContext extends InstallerContext {
 export function cliInstallerContext(env: NodeJS.ProcessEnv): CliInstallerContext {
   const platform = process.platform
   const homeDir = (platform === 'win32' ? env['USERPROFILE'] : env['HOME']) ?? homedir()
-  const paths = { platform, homeDir, env }
   return {
-    ...paths,
-    stateDir: stateDir(env, platform, homeDir),
-    launcher: shimLauncher(paths),
+    ...defaultInstallerContext({ platform, homeDir, env }),
     target: { executable: process.execPath, script: CLI_SCRIPT, electronRunAsNode: process.versions['electron'] !== undefined },
   }
 }

@@ -18,6 +18,7 @@ export const clientInstallers: ClientInstallers = { detectClients, planChange }
 
 export { detectClients } from './detect-clients.js'
 export { planChange } from './plan-change.js'
+export { defaultInstallerContext } from './installer-context.js'
 export { launcherShimPath, launcherShimState, shimLauncher, writeLauncherShim, type LauncherTarget } from './launcher-shim.js'
 export { CLIENTS } from './clients/index.js'
 export type { ClientDefinition, PathContext } from './clients/index.js'

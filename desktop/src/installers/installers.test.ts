@@ -190,6 +190,19 @@ describe('idempotence and repair', () => {
 })
 
 describe('files Warden must not damage', () => {
+  it('keeps a byte-order mark and CRLF line endings', async () => {
+    const context = await home()
+    const windows = `\uFEFF${SAMPLES.windsurf.replaceAll('\n', '\r\n')}`
+    const path = await writeConfig(context, 'windsurf', windows)
+    await install(context, 'windsurf')
+    const text = await readFile(path, 'utf8')
+    expect(text.startsWith('\uFEFF{\r\n')).toBe(true)
+    expect(text.replaceAll('\r\n', '')).not.toContain('\n')
+    expect(servers(text.slice(1), 'windsurf')['git']?.['command']).toBe(launcherShimPath(context))
+    await (await planChange(context, 'windsurf', 'uninstall')).apply()
+    expect(await readFile(path, 'utf8')).toBe(windows)
+  })
+
   it('malformed JSON: the report says which file, line and column; no plan; the file is untouched', async () => {
     const context = await home()
     const broken = SAMPLES.vscode.replace('"command": "npx",', '"command": "npx"')

@@ -59,7 +59,7 @@ function planInstall(context: InstallerContext, client: ClientDefinition, scan: 
     }
     if (changed || edited) count++
   }
-  const after = Buffer.from(text, 'utf8')
+  const after = Buffer.from(scan.bom + text, 'utf8')
   const before = scan.file?.bytes ?? Buffer.alloc(0)
   // The byte-for-byte undo holds while the file is exactly what Warden wrote, or when nothing in it was protected yet.
   const untouchedSinceWrite = scan.record?.file !== undefined && scan.file?.sha256 === scan.record.file.writtenSha256
@@ -88,7 +88,7 @@ function planUninstall(client: ClientDefinition, scan: ScannedConfig): Change {
   if (kept !== undefined && count > 0 && scan.file?.sha256 === kept.writtenSha256) {
     return { after: Buffer.from(kept.original, 'base64'), summary: [...summary, 'the file as it was before MCP Warden, byte for byte'], record, count }
   }
-  return { after: Buffer.from(text, 'utf8'), summary, record, count }
+  return { after: Buffer.from(scan.bom + text, 'utf8'), summary, record, count }
 }
 
 /**
@@ -111,7 +111,7 @@ export async function planChange(context: InstallerContext, clientId: ClientId, 
   const planned = scan.file
   const change = action === 'install' ? planInstall(context, client, scan) : planUninstall(client, scan)
   const unchanged = change.after.equals(planned.bytes)
-  const diff = unchanged ? '' : unifiedDiff(scan.configPath, scan.text, change.after.toString('utf8'))
+  const diff = unchanged ? '' : unifiedDiff(scan.configPath, scan.bom + scan.text, change.after.toString('utf8'))
   const plan = { ...base, diff, summary: change.summary }
   async function apply(): Promise<string> {
     const now = await readConfigBytes(scan.configPath)

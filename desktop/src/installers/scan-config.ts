@@ -25,7 +25,9 @@ export interface ScannedConfig {
   readonly configPath: string
   /** undefined when the file does not exist. */
   readonly file: ConfigBytes | undefined
+  /** The file's text without a leading byte-order mark, which `bom` holds ('' when none) to be written back. */
   readonly text: string
+  readonly bom: string
   readonly tree: Node | undefined
   readonly entries: readonly ScannedEntry[]
   readonly record: UndoRecord | undefined
@@ -39,8 +41,11 @@ export interface ScannedConfig {
 export async function scanConfig(context: InstallerContext, client: ClientDefinition): Promise<ScannedConfig> {
   const configPath = client.configPath(context)
   const [file, record] = await Promise.all([readConfigBytes(configPath), loadUndoRecord(context.stateDir, client.id, configPath)])
-  if (file === undefined) return { configPath, file, text: '', tree: undefined, entries: [], record }
-  const text = file.bytes.toString('utf8')
+  if (file === undefined) return { configPath, file, text: '', bom: '', tree: undefined, entries: [], record }
+  const decoded = file.bytes.toString('utf8')
+  // Editors on Windows may start the file with a BOM, which JSON parsers reject; it is kept, not parsed.
+  const bom = decoded.startsWith('\uFEFF') ? '\uFEFF' : ''
+  const text = decoded.slice(bom.length)
   const { root, tree } = parseConfig(text, configPath)
   const entries: ScannedEntry[] = []
   for (const map of client.serverMaps(root)) {
@@ -51,7 +56,7 @@ export async function scanConfig(context: InstallerContext, client: ClientDefini
       entries.push({ name, scope: map.scope, key, path: [...map.path, name], entry: isObject(value) ? value : undefined, kept: record?.entries[key] })
     }
   }
-  return { configPath, file, text, tree, entries, record }
+  return { configPath, file, text, bom, tree, entries, record }
 }
 
 /** A protected entry whose kept copy no longer matches what Warden wrote: someone edited it. */
