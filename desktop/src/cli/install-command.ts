@@ -11,7 +11,7 @@ import { EXIT_CODE, isWardenError, WardenError, type ExitCode } from '@mcp-warde
 import { defaultConfigPath } from '../config/proxy-config.js'
 import { CLIENT_IDS, type ClientId, type PreparedPlan } from '../installers/client-config.js'
 import { clientInstallers, writeLauncherShim } from '../installers/index.js'
-import { cliInstallerContext } from './installer-context.js'
+import { cliInstallerContext, type CliInstallerContext } from './installer-context.js'
 import type { CliIo } from './io.js'
 
 const CLIENT_LIST = `${CLIENT_IDS.join(', ')} or all`
@@ -50,7 +50,13 @@ function usage(action: Action, message: string): WardenError {
   return new WardenError('ERR_USAGE', `${message}\nRun \`mcp-warden ${action} --help\` for usage.`)
 }
 
-function parse(action: Action, argv: readonly string[]): { clients: readonly ClientId[]; dryRun: boolean; yes: boolean } | 'help' {
+interface Options {
+  readonly clients: readonly ClientId[]
+  readonly dryRun: boolean
+  readonly yes: boolean
+}
+
+function parse(action: Action, argv: readonly string[]): Options | 'help' {
   let parsed: { values: { 'dry-run'?: boolean; yes?: boolean; help?: boolean }; positionals: string[] }
   try {
     parsed = parseArgs({
@@ -85,24 +91,16 @@ function describe(error: unknown): string {
   throw error
 }
 
-async function changeCommand(action: Action, argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const options = parse(action, argv)
-  if (options === 'help') {
-    io.stdout.write(action === 'install' ? INSTALL_HELP : UNINSTALL_HELP)
-    return EXIT_CODE.OK
-  }
-  const context = cliInstallerContext(io.env)
+/** Plans every client and prints each plan; clients whose config cannot be read are reported on stderr. */
+async function planAll(action: Action, options: Options, context: CliInstallerContext, io: CliIo): Promise<{ prepared: PreparedPlan[]; failed: boolean }> {
   let failed = false
   const prepared: PreparedPlan[] = []
   for (const client of options.clients) {
     try {
       const next = await clientInstallers.planChange(context, client, action)
       // With `all`, clients that are not installed are mentioned in one line and left out.
-      if (options.clients.length > 1 && !existsSync(next.plan.configPath)) {
-        io.stdout.write(`${next.plan.summary.join(' ')}\n`)
-        continue
-      }
-      prepared.push(next)
+      if (options.clients.length > 1 && !existsSync(next.plan.configPath)) io.stdout.write(`${next.plan.summary.join(' ')}\n`)
+      else prepared.push(next)
     } catch (error) {
       io.stderr.write(`mcp-warden ${action}: ${describe(error)}\n`)
       failed = true
@@ -113,21 +111,37 @@ async function changeCommand(action: Action, argv: readonly string[], io: CliIo)
     for (const line of plan.summary) io.stdout.write(`  - ${line}\n`)
     io.stdout.write(plan.diff === '' ? '  (no change to the file)\n' : plan.diff)
   }
-  const pending = prepared.filter(({ plan }) => plan.diff !== '').length
+  return { prepared, failed }
+}
+
+/** Whether to go on: --yes, or a yes at the prompt; without a terminal, the exit code to stop with. */
+async function confirm(action: Action, options: Options, pending: number, io: CliIo): Promise<true | ExitCode> {
+  if (pending === 0 || options.yes) return true
+  if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
+    const client = options.clients.length > 1 ? 'all' : options.clients[0]
+    io.stderr.write(`\nNothing was changed: review the diff above, then run \`mcp-warden ${action} ${client} --yes\` to apply it.\n`)
+    return EXIT_CODE.USAGE
+  }
+  if (await ask(io.stdin, io.stderr, `\nApply these changes to ${pending} file${pending === 1 ? '' : 's'}? [y/N] `)) return true
+  io.stderr.write('Nothing was changed.\n')
+  return EXIT_CODE.RUNTIME
+}
+
+async function changeCommand(action: Action, argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const options = parse(action, argv)
+  if (options === 'help') {
+    io.stdout.write(action === 'install' ? INSTALL_HELP : UNINSTALL_HELP)
+    return EXIT_CODE.OK
+  }
+  const context = cliInstallerContext(io.env)
+  const { prepared, failed: planFailed } = await planAll(action, options, context, io)
+  let failed = planFailed
   if (options.dryRun) {
     io.stdout.write('\nDry run: nothing was changed.\n')
     return failed ? EXIT_CODE.RUNTIME : EXIT_CODE.OK
   }
-  if (pending > 0 && !options.yes) {
-    if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
-      io.stderr.write(`\nNothing was changed: review the diff above, then run \`mcp-warden ${action} ${argv.filter((a) => !a.startsWith('-')).join(' ')} --yes\` to apply it.\n`)
-      return EXIT_CODE.USAGE
-    }
-    if (!(await ask(io.stdin, io.stderr, `\nApply these changes to ${pending} file${pending === 1 ? '' : 's'}? [y/N] `))) {
-      io.stderr.write('Nothing was changed.\n')
-      return EXIT_CODE.RUNTIME
-    }
-  }
+  const go = await confirm(action, options, prepared.filter(({ plan }) => plan.diff !== '').length, io)
+  if (go !== true) return go
   if (action === 'install') await writeLauncherShim(context, context.target)
   for (const { apply } of prepared) {
     try {

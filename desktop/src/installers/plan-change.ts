@@ -10,7 +10,8 @@ import { CLIENTS, type ClientDefinition } from './clients/index.js'
 import { assertWritable, backUp, readConfigBytes, sha256, writeConfigAtomically } from './config-file.js'
 import { replaceSource, rewriteEntry, sourceAt } from './jsonc-text.js'
 import { editedSinceInstall, scanConfig, type ScannedConfig, type ScannedEntry } from './scan-config.js'
-import { cannotProtect, deriveOriginal, parseProtected, protect, unprotect } from './server-entry.js'
+import { isObject } from './clients/client-definition.js'
+import { cannotProtect, deriveOriginal, parseProtected, protect, unprotect, type Entry } from './server-entry.js'
 import { unifiedDiff } from './unified-diff.js'
 import { backupDir, saveUndoRecord, type KeptEntry, type UndoRecord } from './undo-store.js'
 
@@ -25,6 +26,43 @@ interface Change {
 
 const entryLabel = (item: ScannedEntry): string => (item.scope === undefined ? item.name : `${item.name} (project ${item.scope})`)
 
+interface EntryStep {
+  readonly desired: Entry
+  /** What to keep for undo; undefined when there is nothing to keep. */
+  readonly kept: KeptEntry | undefined
+  /** The summary line, when the entry changes. */
+  readonly line: string | undefined
+}
+
+/** What installing does to one entry that can be protected. */
+function installStep(context: InstallerContext, client: ClientDefinition, scan: ScannedConfig, item: ScannedEntry & { entry: Entry }): EntryStep {
+  const current = parseProtected(item.entry)
+  const desired = protect(item.entry, item.name, client, context.launcher)
+  const changed = !isDeepStrictEqual(desired, item.entry)
+  if (current === undefined) {
+    const originalSource = sourceAt(scan.text, scan.tree, item.path) as string
+    return { desired, kept: { original: item.entry, originalSource, written: desired }, line: 'launched through mcp-warden proxy' }
+  }
+  const edited = editedSinceInstall(item)
+  if (edited || (item.kept === undefined && changed)) {
+    // Edited by hand (or protected without a record): what it stands for now is the new original.
+    const template = item.kept !== undefined && isObject(item.kept.original) ? item.kept.original : undefined
+    const original = deriveOriginal(item.entry, current, client, template)
+    const keptSource = item.kept !== undefined && isDeepStrictEqual(original, item.kept.original) ? item.kept.originalSource : undefined
+    const line = edited ? 'edited by hand since it was protected; protected again as it is now' : 'launcher updated'
+    return { desired, kept: { original, originalSource: keptSource ?? JSON.stringify(original), written: desired }, line }
+  }
+  return { desired, kept: item.kept === undefined ? undefined : { ...item.kept, written: desired }, line: changed ? 'launcher updated' : undefined }
+}
+
+/** The byte-for-byte undo holds while the file is exactly what Warden wrote, or when nothing in it was protected yet. */
+function fileUndo(scan: ScannedConfig, after: Buffer): UndoRecord['file'] {
+  const untouchedSinceWrite = scan.record?.file !== undefined && scan.file?.sha256 === scan.record.file.writtenSha256
+  const nothingProtectedYet = scan.entries.every((item) => item.entry === undefined || parseProtected(item.entry) === undefined)
+  const original = untouchedSinceWrite ? scan.record?.file?.original : nothingProtectedYet ? scan.file?.bytes.toString('base64') : undefined
+  return original === undefined ? undefined : { original, writtenSha256: sha256(after) }
+}
+
 function planInstall(context: InstallerContext, client: ClientDefinition, scan: ScannedConfig): Change {
   let text = scan.text
   const summary: string[] = []
@@ -32,40 +70,20 @@ function planInstall(context: InstallerContext, client: ClientDefinition, scan: 
   let count = 0
   for (const item of scan.entries) {
     if (item.entry === undefined) continue
-    const current = parseProtected(item.entry)
-    const reason = current === undefined ? cannotProtect(item.entry, client) : undefined
+    const reason = parseProtected(item.entry) === undefined ? cannotProtect(item.entry, client) : undefined
     if (reason !== undefined) {
       summary.push(`${entryLabel(item)}: ${reason}`)
       continue
     }
-    const desired = protect(item.entry, item.name, client, context.launcher)
-    const edited = editedSinceInstall(item)
-    const changed = !isDeepStrictEqual(desired, item.entry)
-    if (changed) text = rewriteEntry(text, item.path, item.entry, desired)
-    if (current === undefined) {
-      const originalSource = sourceAt(scan.text, scan.tree, item.path) as string
-      entries[item.key] = { original: item.entry, originalSource, written: desired }
-      summary.push(`${entryLabel(item)}: launched through mcp-warden proxy`)
-    } else if (edited || (item.kept === undefined && changed)) {
-      // Edited by hand (or protected without a record): what it stands for now is the new original.
-      const template = item.kept !== undefined && typeof item.kept.original === 'object' ? (item.kept.original as Record<string, unknown>) : undefined
-      const original = deriveOriginal(item.entry, current, client, template)
-      const keptSource = item.kept !== undefined && isDeepStrictEqual(original, item.kept.original) ? item.kept.originalSource : undefined
-      entries[item.key] = { original, originalSource: keptSource ?? JSON.stringify(original), written: desired }
-      summary.push(`${entryLabel(item)}: ${edited ? 'edited by hand since it was protected; protected again as it is now' : 'launcher updated'}`)
-    } else {
-      if (item.kept !== undefined) entries[item.key] = { ...item.kept, written: desired }
-      if (changed) summary.push(`${entryLabel(item)}: launcher updated`)
-    }
-    if (changed || edited) count++
+    const step = installStep(context, client, scan, { ...item, entry: item.entry })
+    if (!isDeepStrictEqual(step.desired, item.entry)) text = rewriteEntry(text, item.path, item.entry, step.desired)
+    if (step.kept !== undefined) entries[item.key] = step.kept
+    if (step.line === undefined) continue
+    summary.push(`${entryLabel(item)}: ${step.line}`)
+    count++
   }
   const after = Buffer.from(scan.bom + text, 'utf8')
-  const before = scan.file?.bytes ?? Buffer.alloc(0)
-  // The byte-for-byte undo holds while the file is exactly what Warden wrote, or when nothing in it was protected yet.
-  const untouchedSinceWrite = scan.record?.file !== undefined && scan.file?.sha256 === scan.record.file.writtenSha256
-  const nothingProtectedYet = scan.entries.every((item) => item.entry === undefined || parseProtected(item.entry) === undefined)
-  const original = untouchedSinceWrite ? scan.record?.file?.original : nothingProtectedYet ? before.toString('base64') : undefined
-  const file = original === undefined ? undefined : { original, writtenSha256: sha256(after) }
+  const file = fileUndo(scan, after)
   const record: UndoRecord = { version: 1, client: client.id, configPath: scan.configPath, ...(file === undefined ? {} : { file }), entries }
   return { after, summary, record, count }
 }
