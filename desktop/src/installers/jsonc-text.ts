@@ -66,28 +66,42 @@ export function formattingOf(text: string): FormattingOptions {
   return { insertSpaces: true, tabSize: Number.isFinite(size) && size > 0 && size <= 8 ? size : 2, eol }
 }
 
-/** `text` with the entry at `path` turned from `current` into `desired`, one property at a time. */
-export function rewriteEntry(text: string, path: JSONPath, current: Readonly<Record<string, unknown>>, desired: Readonly<Record<string, unknown>>): string {
-  const formattingOptions = formattingOf(text)
-  let next = text
+/** Where a value sits in the text. */
+export interface TextRange {
+  readonly offset: number
+  readonly length: number
+}
+
+/** The range of the value at `path` in the parsed text. */
+export function rangeAt(tree: Node | undefined, path: JSONPath): TextRange | undefined {
+  const node = tree === undefined ? undefined : findNodeAtLocation(tree, path)
+  return node === undefined ? undefined : { offset: node.offset, length: node.length }
+}
+
+/**
+ * The new source of the entry at `range`, turned from `current` into `desired` one property at a time. The entry is
+ * edited on its own (one small parse per property, not one of the whole file), preceded by its line's indentation so
+ * that new lines are indented as they would be in place.
+ */
+export function rewriteEntrySource(text: string, range: TextRange, change: { current: Readonly<Record<string, unknown>>; desired: Readonly<Record<string, unknown>> }, formattingOptions: FormattingOptions): string {
+  const lineStart = text.lastIndexOf('\n', range.offset - 1) + 1
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, range.offset))?.[0] ?? ''
+  let source = indent + text.slice(range.offset, range.offset + range.length)
+  const { current, desired } = change
   for (const key of Object.keys(current)) {
-    if (!(key in desired)) next = applyEdits(next, modify(next, [...path, key], undefined, { formattingOptions }))
+    if (!(key in desired)) source = applyEdits(source, modify(source, [key], undefined, { formattingOptions }))
   }
   for (const [key, value] of Object.entries(desired)) {
-    if (!isDeepStrictEqual(current[key], value)) next = applyEdits(next, modify(next, [...path, key], value, { formattingOptions }))
+    if (!isDeepStrictEqual(current[key], value)) source = applyEdits(source, modify(source, [key], value, { formattingOptions }))
+  }
+  return source.slice(indent.length)
+}
+
+/** `text` with each range replaced by its new source (ranges do not overlap). */
+export function replaceRanges(text: string, replacements: readonly (TextRange & { readonly source: string })[]): string {
+  let next = text
+  for (const { offset, length, source } of [...replacements].sort((a, b) => b.offset - a.offset)) {
+    next = next.slice(0, offset) + source + next.slice(offset + length)
   }
   return next
-}
-
-/** The source text of the value at `path` (an entry exactly as written, comments inside included). */
-export function sourceAt(text: string, tree: Node | undefined, path: JSONPath): string | undefined {
-  const node = tree === undefined ? undefined : findNodeAtLocation(tree, path)
-  return node === undefined ? undefined : text.slice(node.offset, node.offset + node.length)
-}
-
-/** `text` with the value at `path` replaced by `source` verbatim (restoring an entry exactly as it was written). */
-export function replaceSource(text: string, path: JSONPath, source: string): string | undefined {
-  const node = findNodeAtLocation(parseTree(text, [], { allowTrailingComma: true }) as Node, path)
-  if (node === undefined) return undefined
-  return text.slice(0, node.offset) + source + text.slice(node.offset + node.length)
 }

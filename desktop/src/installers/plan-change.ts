@@ -8,7 +8,7 @@ import { WardenError } from '@mcp-warden/core'
 import type { ClientId, InstallerContext, PreparedPlan } from './client-config.js'
 import { CLIENTS, type ClientDefinition } from './clients/index.js'
 import { assertWritable, backUp, readConfigBytes, sha256, writeConfigAtomically } from './config-file.js'
-import { replaceSource, rewriteEntry, sourceAt } from './jsonc-text.js'
+import { formattingOf, replaceRanges, rewriteEntrySource, type TextRange } from './jsonc-text.js'
 import { editedSinceInstall, scanConfig, type ScannedConfig, type ScannedEntry } from './scan-config.js'
 import { isObject } from './clients/client-definition.js'
 import { cannotProtect, deriveOriginal, parseProtected, protect, unprotect, type Entry } from './server-entry.js'
@@ -40,7 +40,7 @@ function installStep(context: InstallerContext, client: ClientDefinition, scan: 
   const desired = protect(item.entry, item.name, client, context.launcher)
   const changed = !isDeepStrictEqual(desired, item.entry)
   if (current === undefined) {
-    const originalSource = sourceAt(scan.text, scan.tree, item.path) as string
+    const originalSource = scan.text.slice(item.range.offset, item.range.offset + item.range.length)
     return { desired, kept: { original: item.entry, originalSource, written: desired }, line: 'launched through mcp-warden proxy' }
   }
   const edited = editedSinceInstall(item)
@@ -64,7 +64,8 @@ function fileUndo(scan: ScannedConfig, after: Buffer): UndoRecord['file'] {
 }
 
 function planInstall(context: InstallerContext, client: ClientDefinition, scan: ScannedConfig): Change {
-  let text = scan.text
+  const formatting = formattingOf(scan.text)
+  const replacements: (TextRange & { source: string })[] = []
   const summary: string[] = []
   const entries: Record<string, KeptEntry> = {}
   let count = 0
@@ -76,20 +77,23 @@ function planInstall(context: InstallerContext, client: ClientDefinition, scan: 
       continue
     }
     const step = installStep(context, client, scan, { ...item, entry: item.entry })
-    if (!isDeepStrictEqual(step.desired, item.entry)) text = rewriteEntry(text, item.path, item.entry, step.desired)
+    if (!isDeepStrictEqual(step.desired, item.entry)) {
+      replacements.push({ ...item.range, source: rewriteEntrySource(scan.text, item.range, { current: item.entry, desired: step.desired }, formatting) })
+    }
     if (step.kept !== undefined) entries[item.key] = step.kept
     if (step.line === undefined) continue
     summary.push(`${entryLabel(item)}: ${step.line}`)
     count++
   }
-  const after = Buffer.from(scan.bom + text, 'utf8')
+  const after = Buffer.from(scan.bom + replaceRanges(scan.text, replacements), 'utf8')
   const file = fileUndo(scan, after)
   const record: UndoRecord = { version: 1, client: client.id, configPath: scan.configPath, ...(file === undefined ? {} : { file }), entries }
   return { after, summary, record, count }
 }
 
 function planUninstall(client: ClientDefinition, scan: ScannedConfig): Change {
-  let text = scan.text
+  const formatting = formattingOf(scan.text)
+  const replacements: (TextRange & { source: string })[] = []
   const summary: string[] = []
   let count = 0
   for (const item of scan.entries) {
@@ -97,7 +101,8 @@ function planUninstall(client: ClientDefinition, scan: ScannedConfig): Change {
     const original = unprotect(item.entry, client, item.kept)
     if (original === undefined) continue
     const exact = item.kept !== undefined && isDeepStrictEqual(item.entry, item.kept.written) && isDeepStrictEqual(original, item.kept.original)
-    text = (exact ? replaceSource(text, item.path, (item.kept as KeptEntry).originalSource) : undefined) ?? rewriteEntry(text, item.path, item.entry, original)
+    const source = exact ? (item.kept as KeptEntry).originalSource : rewriteEntrySource(scan.text, item.range, { current: item.entry, desired: original }, formatting)
+    replacements.push({ ...item.range, source })
     summary.push(`${entryLabel(item)}: launched directly again${exact ? '' : ' (as edited since it was protected)'}`)
     count++
   }
@@ -106,7 +111,7 @@ function planUninstall(client: ClientDefinition, scan: ScannedConfig): Change {
   if (kept !== undefined && count > 0 && scan.file?.sha256 === kept.writtenSha256) {
     return { after: Buffer.from(kept.original, 'base64'), summary: [...summary, 'the file as it was before MCP Warden, byte for byte'], record, count }
   }
-  return { after: Buffer.from(scan.bom + text, 'utf8'), summary, record, count }
+  return { after: Buffer.from(scan.bom + replaceRanges(scan.text, replacements), 'utf8'), summary, record, count }
 }
 
 /**

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { ConfiguredServer, InstallerContext } from './client-config.js'
 import { isObject, type ClientDefinition } from './clients/client-definition.js'
 import { readConfigBytes, type ConfigBytes } from './config-file.js'
-import { parseConfig } from './jsonc-text.js'
+import { parseConfig, rangeAt, type TextRange } from './jsonc-text.js'
 import { cannotProtect, entryKind, parseProtected, type Entry } from './server-entry.js'
 import { entryKey, loadUndoRecord, type KeptEntry, type UndoRecord } from './undo-store.js'
 
@@ -16,6 +16,8 @@ export interface ScannedEntry {
   readonly scope: string | undefined
   readonly key: string
   readonly path: JSONPath
+  /** Where the entry's value sits in `text`. */
+  readonly range: TextRange
   /** undefined when the value is not a JSON object. */
   readonly entry: Entry | undefined
   readonly kept: KeptEntry | undefined
@@ -53,7 +55,9 @@ export async function scanConfig(context: InstallerContext, client: ClientDefini
     for (const segment of map.path) servers = (servers as Record<string, unknown>)[segment]
     for (const [name, value] of Object.entries(servers as Record<string, unknown>)) {
       const key = entryKey(name, map.scope)
-      entries.push({ name, scope: map.scope, key, path: [...map.path, name], entry: isObject(value) ? value : undefined, kept: record?.entries[key] })
+      const path = [...map.path, name]
+      const range = rangeAt(tree, path) as TextRange
+      entries.push({ name, scope: map.scope, key, path, range, entry: isObject(value) ? value : undefined, kept: record?.entries[key] })
     }
   }
   return { configPath, file, text, bom, tree, entries, record }

@@ -12,50 +12,74 @@ function splitLines(text: string): string[] {
   return lines
 }
 
-/** The shortest edit script from `a` to `b` (Myers 1986, forward greedy with a trace for the way back). */
+/** Lines as small integers (equal lines, equal numbers), so the search compares numbers, not strings. */
+function toIds(a: readonly string[], b: readonly string[]): [Int32Array, Int32Array] {
+  const ids = new Map<string, number>()
+  const id = (line: string): number => {
+    let value = ids.get(line)
+    if (value === undefined) ids.set(line, (value = ids.size))
+    return value
+  }
+  return [Int32Array.from(a, id), Int32Array.from(b, id)]
+}
+
+/**
+ * The shortest edit script from `a` to `b` (Myers 1986, forward greedy). The common head and tail are taken off
+ * first, and each round keeps only its own diagonals (2d + 1 values) for the way back, so memory is O(D²), not O(N·D).
+ */
 function editScript(a: readonly string[], b: readonly string[]): Op[] {
-  const max = a.length + b.length
-  const offset = max + 1
-  let v = new Int32Array(2 * max + 3)
+  let head = 0
+  while (head < a.length && head < b.length && a[head] === b[head]) head++
+  let tail = 0
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++
+  const [x0, y0] = toIds(a.slice(head, a.length - tail), b.slice(head, b.length - tail))
+  const n = x0.length
+  const m = y0.length
   const trace: Int32Array[] = []
-  let found = false
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice())
-    const next = v.slice()
+  let v = new Int32Array(3) // diagonals -1..1 of round 0's predecessor, all 0
+  for (let d = 0; d <= n + m; d++) {
+    // next[k + d] holds the furthest x on diagonal k, for k in -d..d; v holds round d-1's (k in -(d-1)..d-1).
+    const next = new Int32Array(2 * d + 1)
+    const at = (k: number): number => (k < -(d - 1) || k > d - 1 ? -1 : (v[k + d - 1] as number))
+    let done = false
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number)) ? (v[offset + k + 1] as number) : (v[offset + k - 1] as number) + 1
+      let x = d === 0 ? 0 : k === -d || (k !== d && at(k - 1) < at(k + 1)) ? at(k + 1) : at(k - 1) + 1
       let y = x - k
-      while (x < a.length && y < b.length && a[x] === b[y]) {
+      while (x < n && y < m && x0[x] === y0[y]) {
         x++
         y++
       }
-      next[offset + k] = x
-      if (x >= a.length && y >= b.length) {
-        found = true
-        break
-      }
+      next[k + d] = x
+      if (x >= n && y >= m) done = true
     }
+    trace.push(next)
     v = next
+    if (done) break
   }
   const ops: Op[] = []
-  let x = a.length
-  let y = b.length
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const before = trace[d] as Int32Array
+  let x = n
+  let y = m
+  for (let d = trace.length - 1; d > 0; d--) {
+    const before = trace[d - 1] as Int32Array
+    const at = (k: number): number => (k < -(d - 1) || k > d - 1 ? -1 : (before[k + d - 1] as number))
     const k = x - y
-    const down = k === -d || (k !== d && (before[offset + k - 1] as number) < (before[offset + k + 1] as number))
+    const down = k === -d || (k !== d && at(k - 1) < at(k + 1))
     const previousK = down ? k + 1 : k - 1
-    const previousX = d === 0 ? 0 : (before[offset + previousK] as number)
-    const previousY = d === 0 ? 0 : previousX - previousK
+    const previousX = at(previousK)
+    const previousY = previousX - previousK
     while (x > previousX && y > previousY) {
       y--
-      ops.push({ kind: ' ', line: a[--x] as string })
+      ops.push({ kind: ' ', line: a[head + --x] as string })
     }
-    if (d === 0) break
-    if (down) ops.push({ kind: '+', line: b[--y] as string })
-    else ops.push({ kind: '-', line: a[--x] as string })
+    if (down) ops.push({ kind: '+', line: b[head + --y] as string })
+    else ops.push({ kind: '-', line: a[head + --x] as string })
   }
-  return ops.reverse()
+  while (x > 0) {
+    y--
+    ops.push({ kind: ' ', line: a[head + --x] as string })
+  }
+  const common = (from: number, to: number): Op[] => a.slice(from, to).map((line) => ({ kind: ' ' as const, line }))
+  return [...common(0, head), ...ops.reverse(), ...common(a.length - tail, a.length)]
 }
 
 /**
