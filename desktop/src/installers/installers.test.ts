@@ -72,6 +72,13 @@ describe('install then uninstall, on each host’s own config shape', () => {
     expect(text).toContain('"globalShortcut": "Ctrl+Space"')
   })
 
+  it('names the proxy after the entry, made into a valid server name', async () => {
+    const context = await home()
+    const path = await writeConfig(context, 'claude-desktop', '{"mcpServers": {"Google Drive (work)": {"command": "npx", "args": ["-y", "@isaacphi/mcp-gdrive"]}}}')
+    await install(context, 'claude-desktop')
+    expect(servers(await readFile(path, 'utf8'), 'claude-desktop')['Google Drive (work)']?.['args']).toEqual(['proxy', '--name', 'Google-Drive-work', '--', 'npx', '-y', '@isaacphi/mcp-gdrive'])
+  })
+
   it('VS Code: keeps comments, tabs, trailing commas and `inputs`; remote servers become `type: stdio` through `proxy --url`', async () => {
     const context = await home()
     const path = await writeConfig(context, 'vscode', SAMPLES.vscode)

@@ -60,7 +60,7 @@ export function parseProtected(entry: Entry): ProtectedEntry | undefined {
 }
 
 /** The proxy's `--name` for a config entry: policy rules and audit records name the server by it. */
-export function proxyName(name: string): string {
+function proxyName(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 64)
   return NAME.test(cleaned) ? cleaned : 'server'
 }
@@ -172,13 +172,4 @@ export function deriveOriginal(entry: Entry, current: ProtectedEntry, client: Cl
   next[urlKey] = current.inner.url
   if (template !== undefined && isObject(template['headers'])) next['headers'] = template['headers']
   return next
-}
-
-/** Whether a protected entry already runs through exactly this launcher (nothing to repair). */
-export function usesLauncher(entry: Entry, launcher: Launcher): boolean {
-  const current = parseProtected(entry)
-  if (current === undefined || current.launcher.command !== launcher.command) return false
-  if (!isDeepStrictEqual(current.launcher.args, [...launcher.args])) return false
-  const env = isObject(entry['env']) ? entry['env'] : {}
-  return Object.entries(launcher.env ?? {}).every(([key, value]) => env[key] === value)
 }
