@@ -39,7 +39,7 @@ export async function readConfigBytes(path: string): Promise<ConfigBytes | undef
  * Refuses a file marked read-only (no owner write bit: respected even where the process could write anyway, as
  * root) or one this user cannot write.
  */
-export async function assertWritable(path: string): Promise<number> {
+export async function assertWritable(path: string): Promise<{ mode: number; uid: number; gid: number }> {
   const info = await stat(path)
   let writable = (info.mode & 0o200) !== 0
   if (writable) writable = await access(path, constants.W_OK).then(() => true, () => false)
@@ -48,7 +48,7 @@ export async function assertWritable(path: string): Promise<number> {
       details: { reason: 'unwritable' },
     })
   }
-  return info.mode & 0o7777
+  return { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid }
 }
 
 /**
@@ -58,13 +58,15 @@ export async function assertWritable(path: string): Promise<number> {
  */
 export async function writeConfigAtomically(path: string, text: Buffer | string): Promise<void> {
   const target = await realpath(path)
-  const mode = await assertWritable(target)
+  const { mode, uid, gid } = await assertWritable(target)
   const temporary = join(dirname(target), `.${basename(target)}.mcp-warden-${randomBytes(6).toString('hex')}.tmp`)
   try {
     const handle = await open(temporary, 'wx', mode & 0o777)
     try {
       await handle.writeFile(text)
       await handle.chmod(mode)
+      // As root (sudo keeping HOME), the new file must stay the person's, or their host could no longer write it.
+      if (process.getuid?.() === 0) await handle.chown(uid, gid)
       await handle.sync()
     } finally {
       await handle.close()

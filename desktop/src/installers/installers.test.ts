@@ -3,7 +3,7 @@
  * restoring the file byte for byte, idempotence, malformed and read-only files left untouched, a file changed
  * between plan and apply, and entries edited by hand after install.
  */
-import { chmod, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { chmod, chown, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { parse } from 'jsonc-parser'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -239,6 +239,14 @@ describe('files Warden must not damage', () => {
     await writeFile(path, edited)
     await expect(prepared.apply()).rejects.toMatchObject({ code: 'ERR_CLIENT_CONFIG', details: { reason: 'changed' } })
     expect(await readFile(path, 'utf8')).toBe(edited)
+  })
+
+  it.runIf(process.getuid?.() === 0)('run as root, keeps the file owned by its owner', async () => {
+    const context = await home()
+    const path = await writeConfig(context, 'cursor', SAMPLES.cursor)
+    await chown(path, 1000, 1000)
+    await install(context, 'cursor')
+    expect(await stat(path)).toMatchObject({ uid: 1000, gid: 1000 })
   })
 
   it('keeps the file’s mode, writes through a symbolic link, and backs up the original owner-only', async () => {
