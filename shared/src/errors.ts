@@ -26,7 +26,7 @@ export type WireErrorCode =
   | 'ERR_IDP_UNAVAILABLE'
 
 /** Codes for local conditions; they never cross the wire (rendered as ERR_INTERNAL if they ever reach it). */
-export type LocalErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_USAGE' | 'ERR_AUDIT_UNAVAILABLE' | 'ERR_POLICY_INVALID'
+export type LocalErrorCode = 'ERR_CONFIG_INVALID' | 'ERR_USAGE' | 'ERR_AUDIT_UNAVAILABLE' | 'ERR_POLICY_INVALID' | 'ERR_CLIENT_CONFIG'
 
 export type ErrorCode = WireErrorCode | LocalErrorCode
 

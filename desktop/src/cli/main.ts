@@ -17,6 +17,9 @@ Commands:
   status    who is signed in, until when; the agent, the settings and the policy in force
   approvals calls waiting in the agent for your approval (policy rules with "ask"): list, allow, deny
   agent     run this user's MCP Warden agent (session, limits, audit) without the app
+  install   protect an MCP client's servers: rewrite its config to launch them through the proxy
+  uninstall undo \`install\`: the client starts its servers directly again
+  clients   list the MCP clients found here and which of their servers are protected
   audit     check the audit log's hash chain (verify) and read it (tail)
   policy    keygen, sign and verify the organisation's signed policy bundles
   scan      find PII and secrets in JSON Lines of tool arguments (prints what it finds)
@@ -58,6 +61,18 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   agent: {
     run: async (argv, io) => (await import('./agent-command.js')).agentCommand(argv, io),
     help: async () => (await import('./agent-command.js')).AGENT_HELP,
+  },
+  install: {
+    run: async (argv, io) => (await import('./install-command.js')).installCommand(argv, io),
+    help: async () => (await import('./install-command.js')).INSTALL_HELP,
+  },
+  uninstall: {
+    run: async (argv, io) => (await import('./install-command.js')).uninstallCommand(argv, io),
+    help: async () => (await import('./install-command.js')).UNINSTALL_HELP,
+  },
+  clients: {
+    run: async (argv, io) => (await import('./clients-command.js')).clientsCommand(argv, io),
+    help: async () => (await import('./clients-command.js')).CLIENTS_HELP,
   },
   audit: {
     run: async (argv, io) => (await import('./audit-command.js')).auditCommand(argv, io),

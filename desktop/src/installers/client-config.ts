@@ -25,6 +25,8 @@ export const configuredServerSchema = z.object({
   drift: z.boolean(),
   /** Why an entry cannot be protected (e.g. a remote server in a client without HTTP-upstream support). */
   note: text.optional(),
+  /** For entries of one project only (Claude Code's `projects[<path>].mcpServers`): that project's path. */
+  scope: text.optional(),
 })
 
 /** One client on this machine: where its config is, and what it holds. */
@@ -64,6 +66,11 @@ export type ConfigPlan = z.output<typeof configPlanSchema>
 export interface Launcher {
   readonly command: string
   readonly args: readonly string[]
+  /**
+   * Variables every protected entry must carry for this launcher, e.g. `{ ELECTRON_RUN_AS_NODE: '1' }` when `command`
+   * is the packaged app's executable itself rather than the shim (the shim sets it on its own).
+   */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 /** Where the installers look and keep their undo records. */

@@ -6,7 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 
 /** `mcp-warden` in $XDG_STATE_HOME (~/.local/state); macOS: ~/Library/Application Support/MCP Warden; Windows: %LOCALAPPDATA%\MCP Warden. */
-function stateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
+export function stateDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'MCP Warden')
   if (platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'MCP Warden')
   const state = env['XDG_STATE_HOME']
