@@ -48,8 +48,8 @@ function handlers(overrides: Partial<Record<keyof IpcHandlers, (request: never) 
   return { ...base, ...overrides } as IpcHandlers
 }
 
-const mainFrame = { url: 'app://warden/index.html' }
-const ourContents = { mainFrame }
+const mainFrame = { url: 'app://warden/index.html', parent: null }
+const ourContents = { id: 1 }
 const trusted: IpcSenderEvent = { sender: ourContents, senderFrame: mainFrame }
 const isTrustedSender = createSenderCheck({ origin: 'app://warden', isOurWebContents: (sender) => sender === ourContents })
 
@@ -107,11 +107,11 @@ describe('registerIpc', () => {
   })
 
   it.each([
-    ['a subframe', { sender: ourContents, senderFrame: { url: 'app://warden/index.html' } }],
-    ['another origin', { sender: { mainFrame: { url: 'https://evil.example/' } }, senderFrame: null }],
+    ['a subframe of our window', { sender: ourContents, senderFrame: { url: 'app://warden/index.html', parent: mainFrame } }],
     ['a destroyed frame', { sender: ourContents, senderFrame: null }],
-    ['a webContents the app did not create', (() => { const frame = { url: 'app://warden/' }; return { sender: { mainFrame: frame }, senderFrame: frame } })()],
-    ['our window after navigating to another origin', (() => { const frame = { url: 'file:///tmp/x.html' }; return { sender: ourContents, senderFrame: frame } })()],
+    ['a webContents the app did not create', { sender: { id: 2 }, senderFrame: { url: 'app://warden/', parent: null } }],
+    ['our window after navigating to another origin', { sender: ourContents, senderFrame: { url: 'file:///tmp/x.html', parent: null } }],
+    ['a frame whose URL does not parse', { sender: ourContents, senderFrame: { url: 'not a url', parent: null } }],
   ])('refuses a request from %s', async (_name, event) => {
     const { invoke } = setup()
     await expect(invoke('app:status', event as IpcSenderEvent, {})).resolves.toEqual({
@@ -120,9 +120,8 @@ describe('registerIpc', () => {
     })
   })
 
-  it('refuses our main frame when its URL shows another origin', () => {
-    const frame = { url: 'https://warden/' }
-    expect(createSenderCheck({ origin: 'app://warden', isOurWebContents: () => true })({ sender: { mainFrame: frame }, senderFrame: frame })).toBe(false)
+  it('refuses a look-alike origin (same host, other scheme)', () => {
+    expect(isTrustedSender({ sender: ourContents, senderFrame: { url: 'https://warden/index.html', parent: null } })).toBe(false)
   })
 
   it("passes a WardenError's code and message through", async () => {

@@ -10,9 +10,10 @@ import { IPC_CHANNELS, type IpcChannel, type IpcError, type IpcHandlers, type Ip
 
 /** The part of an IPC event the gate reads (Electron's `IpcMainInvokeEvent`). */
 export interface IpcSenderEvent {
-  readonly sender: { readonly mainFrame: unknown }
-  /** Null when the frame navigated away or was destroyed before the message was handled. */
-  readonly senderFrame: { readonly url: string } | null
+  /** The webContents the message came from. */
+  readonly sender: unknown
+  /** Null when the frame navigated away or was destroyed before the message was handled; `parent` null = a main frame. */
+  readonly senderFrame: { readonly url: string; readonly parent: unknown } | null
 }
 
 /** The part of Electron's `ipcMain` this module uses. */
@@ -34,7 +35,7 @@ export interface SenderCheckOptions {
   /** Our origin, e.g. `app://warden`. */
   readonly origin: string
   /** Whether these are the webContents of a window the app created. */
-  readonly isOurWebContents: (sender: IpcSenderEvent['sender']) => boolean
+  readonly isOurWebContents: (sender: unknown) => boolean
 }
 
 const FORBIDDEN: IpcError = {
@@ -52,7 +53,7 @@ export function createSenderCheck(options: SenderCheckOptions): (event: IpcSende
   const { origin, isOurWebContents } = options
   return function isTrustedSender(event) {
     const frame = event.senderFrame
-    if (frame === null || frame !== event.sender.mainFrame || !isOurWebContents(event.sender)) return false
+    if (frame === null || frame.parent !== null || !isOurWebContents(event.sender)) return false
     return originOf(frame.url) === origin
   }
 }

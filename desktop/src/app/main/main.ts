@@ -113,13 +113,17 @@ async function start(): Promise<void> {
       monitor.refresh()
     },
   })
+  const shownNotifications = new Set<Notification>()
   const monitor = startAppMonitor({
     handlers: backend.handlers,
     render: (state) => tray.render(state),
     notify: (notice) => {
       if (!Notification.isSupported()) return
       const notification = new Notification({ title: notice.title, body: notice.body })
+      // Held until it closes: an unreferenced Notification can be collected and its click lost.
+      shownNotifications.add(notification)
       notification.on('click', () => show('approvals'))
+      notification.on('close', () => shownNotifications.delete(notification))
       notification.show()
     },
     openAtLogin: () => openAtLogin.get(),
@@ -129,6 +133,7 @@ async function start(): Promise<void> {
 
   app.on('second-instance', () => show())
   app.on('activate', () => show())
+  // The app lives in the tray: closing the window (or losing it) does not quit.
   app.on('window-all-closed', () => {})
   app.on('before-quit', () => {
     quitting = true

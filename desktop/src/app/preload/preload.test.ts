@@ -3,7 +3,7 @@
  * a sandboxed renderer does: one script in a fresh context whose `require` knows only `electron`, with fakes of
  * contextBridge and ipcRenderer that record what the preload exposes and sends.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
@@ -29,6 +29,7 @@ function loadPreload(argv: string[], replies: Map<string, unknown> = new Map()) 
     throw new Error(`module not found: ${name}`)
   }
   const module = { exports: {} }
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing: build first (npx tsc -b)`)
   const source = readFileSync(compiled, 'utf8')
   const wrapper = vm.runInNewContext(`(function (exports, require, module, process) {${source}\n})`, {}, { filename: compiled })
   wrapper(module.exports, sandboxRequire, module, { argv })
