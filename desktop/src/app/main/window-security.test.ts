@@ -54,6 +54,7 @@ describe('guardWebContents', () => {
     const { contents, fire } = fakeContents()
     guardWebContents(contents, () => {})
     expect(fire('will-navigate')).toBe(true)
+    expect(fire('will-frame-navigate')).toBe(true)
     expect(fire('will-redirect')).toBe(true)
     expect(fire('will-attach-webview')).toBe(true)
   })

@@ -61,7 +61,7 @@ interface PreventableEvent {
 
 /** The part of Electron's `WebContents` the guards use. */
 export interface GuardableContents {
-  on(event: 'will-navigate' | 'will-redirect' | 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void
 }
 
@@ -69,12 +69,13 @@ export interface GuardableContents {
 export type OpenExternal = (url: string) => void
 
 /**
- * Locks one webContents in place: navigations and redirects are cancelled (the app is one page; links to the web open
+ * Locks one webContents in place: navigations (of any frame) and redirects are cancelled (the app is one page; links to the web open
  * through `setWindowOpenHandler`), window.open is denied, webviews cannot attach.
  */
 export function guardWebContents(contents: GuardableContents, openExternal: OpenExternal): void {
   const prevent = (event: PreventableEvent): void => event.preventDefault()
   contents.on('will-navigate', prevent)
+  contents.on('will-frame-navigate', prevent)
   contents.on('will-redirect', prevent)
   contents.on('will-attach-webview', prevent)
   contents.setWindowOpenHandler(({ url }) => {
