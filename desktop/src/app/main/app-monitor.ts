@@ -19,8 +19,11 @@ export interface AppMonitorOptions {
   readonly intervalMs?: number
 }
 
-/** Starts polling at once; `refresh()` polls now (after a menu action), `stop()` ends it. */
-export function startAppMonitor(options: AppMonitorOptions): { refresh(): void; stop(): void } {
+/**
+ * Starts polling at once; `refresh()` polls now (after a menu action) and resolves when that poll is done (joining
+ * one under way), `stop()` ends it.
+ */
+export function startAppMonitor(options: AppMonitorOptions): { refresh(): Promise<void>; stop(): void } {
   const { handlers, render, notify, openAtLogin, isWindowVisible, log } = options
   const notices = createApprovalNotices()
   let lastFailure = ''
@@ -45,11 +48,12 @@ export function startAppMonitor(options: AppMonitorOptions): { refresh(): void; 
       failed('approvals:list', error)
     }
   }
-  const tick = (): void => {
+  const tick = (): Promise<void> => {
     running ??= poll().finally(() => (running = undefined))
+    return running
   }
-  const timer = setInterval(tick, options.intervalMs ?? 5_000)
-  tick()
+  const timer = setInterval(() => void tick(), options.intervalMs ?? 5_000)
+  void tick()
   return {
     refresh: tick,
     stop() {

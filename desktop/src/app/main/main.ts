@@ -100,7 +100,7 @@ async function start(): Promise<void> {
       case 'sign-in':
         return show('account')
       case 'sign-out':
-        void backend.handlers.signout({}).then(monitor.refresh, (error: unknown) => log(`sign-out failed: ${error instanceof Error ? error.message : String(error)}`))
+        void backend.handlers.signout({}).then(() => monitor.refresh(), (error: unknown) => log(`sign-out failed: ${error instanceof Error ? error.message : String(error)}`))
         return
       case 'quit':
         return app.quit()
@@ -110,7 +110,7 @@ async function start(): Promise<void> {
     run,
     setOpenAtLogin: (value) => {
       openAtLogin.set(value)
-      monitor.refresh()
+      void monitor.refresh()
     },
   })
   const shownNotifications = new Set<Notification>()
