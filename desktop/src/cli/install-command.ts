@@ -8,7 +8,6 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { EXIT_CODE, isWardenError, WardenError, type ExitCode } from '@mcp-warden/core'
-import { defaultConfigPath } from '../config/proxy-config.js'
 import { CLIENT_IDS, type ClientId, type PreparedPlan } from '../installers/client-config.js'
 import { clientInstallers, writeLauncherShim } from '../installers/index.js'
 import { cliInstallerContext, type CliInstallerContext } from './installer-context.js'
@@ -150,10 +149,6 @@ async function changeCommand(action: Action, argv: readonly string[], io: CliIo)
       io.stderr.write(`mcp-warden ${action}: ${describe(error)}\n`)
       failed = true
     }
-  }
-  const proxyConfig = defaultConfigPath(io.env)
-  if (action === 'install' && io.env['MCP_WARDEN_CONFIG'] === undefined && !existsSync(proxyConfig)) {
-    io.stderr.write(`Note: protected servers run \`mcp-warden proxy\`, which reads ${proxyConfig}; that file does not exist yet, so they will not start until it does (docs/proxy.md).\n`)
   }
   return failed ? EXIT_CODE.RUNTIME : EXIT_CODE.OK
 }

@@ -32,7 +32,8 @@ Options:
   --url URL         a remote MCP server (Streamable HTTP; https, or http on 127.0.0.1/localhost) instead of
                     COMMAND. It receives an access token issued for it, as Authorization: Bearer
   --config FILE     proxy configuration (YAML or JSON). Default: $MCP_WARDEN_CONFIG, then
-                    ~/.config/mcp-warden/proxy.yaml
+                    ~/.config/mcp-warden/proxy.yaml, then built in: the signed-in agent and your
+                    organisation's central policy
   --name NAME       the server's name in policy rules and audit records. Default: COMMAND's base name, or
                     URL's host name
   --log-level LEVEL error | warn | info | debug (stderr only). Default: info
@@ -145,14 +146,14 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const log = createLogger(io.stderr, 'proxy', parsed.logLevel)
   const config = await loadProxyConfig({ flag: parsed.config, env: io.env, cwd: io.cwd })
-  const localPolicy = await loadPolicyFile(config.policy.file)
+  const localPolicy = config.policy === undefined ? undefined : { policy: await loadPolicyFile(config.policy.file), file: config.policy.file }
   const upstreamUrl = parsed.upstream.kind === 'url' ? parsed.upstream.url.href : undefined
   const sources =
     config.mode === 'agent'
       ? await agentSources({ config, env: io.env, log, server: { name: parsed.name, upstreamUrl }, version: VERSION })
       : headlessSources(config, io.env, log)
   // With the agent, its central signed policy when the settings name one (refreshed in the background).
-  const policy = await sources.policy(localPolicy, config.policy.file)
+  const policy = await sources.policy(localPolicy)
   const isStdio = parsed.upstream.kind === 'command'
   // Answers to MCP Warden's own questions to the host never reach the server; odd ones are only logged.
   const hostElicitation = createHostElicitation({ onDrop: (reason) => log.warn(reason) })

@@ -1,6 +1,8 @@
-import { homedir } from 'node:os'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseProxyConfig } from './proxy-config.js'
+import { builtInProxyConfig, loadProxyConfig, parseProxyConfig } from './proxy-config.js'
 
 const VALID = `identity: { issuer: "https://login.example.com", audience: mcp-warden }
 policy: { file: ./policy.yaml }
@@ -55,5 +57,24 @@ describe('parseProxyConfig', () => {
   it('reports YAML syntax errors and duplicate keys as such', () => {
     expect(problem('identity: [').message).toMatch(/^The configuration file \/etc\/mcp-warden\/proxy.yaml is not valid YAML: /)
     expect(problem(VALID + 'audit: { file: x }\n').message).toMatch(/not valid YAML: .*[Uu]nique/)
+  })
+
+  it('runs with the built-in configuration (agent, central policy) only when none was given and the per-user file is absent', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'warden-config-'))
+    try {
+      const env = { XDG_CONFIG_HOME: home }
+      expect(await loadProxyConfig({ env, cwd: home })).toEqual(builtInProxyConfig())
+      expect(builtInProxyConfig()).toMatchObject({ mode: 'agent', agent: {}, policy: undefined })
+      await expect(loadProxyConfig({ flag: 'missing.yaml', env, cwd: home })).rejects.toThrow(`Cannot read the configuration file ${join(home, 'missing.yaml')} (ENOENT). Check the path given to --config.`)
+      mkdirSync(join(home, 'mcp-warden'))
+      writeFileSync(join(home, 'mcp-warden', 'proxy.yaml'), 'agent: {}\n')
+      expect(await loadProxyConfig({ env, cwd: home })).toMatchObject({ mode: 'agent', policy: undefined, path: join(home, 'mcp-warden', 'proxy.yaml') })
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('requires a policy file without the agent', () => {
+    expect(() => parseProxyConfig('identity: { issuer: https://idp.example.com, audience: warden }\naudit: { file: a.jsonl }\n', '/etc/p.yaml')).toThrow(/policy: is required without `agent`/)
   })
 })

@@ -46,7 +46,7 @@ const identitySchema = z.strictObject({
 const configSchema = z.strictObject({
   agent: z.strictObject({ socket: z.string().min(1).optional() }).optional(),
   identity: identitySchema.optional(),
-  policy: z.strictObject({ file: z.string().min(1) }),
+  policy: z.strictObject({ file: z.string().min(1) }).optional(),
   audit: z.strictObject({ file: z.string().min(1) }).optional(),
   limits: z.strictObject({ store: z.literal('memory') }).optional(),
   framing: z
@@ -62,7 +62,7 @@ const configSchema = z.strictObject({
     }
     return
   }
-  for (const key of ['identity', 'audit'] as const) {
+  for (const key of ['identity', 'audit', 'policy'] as const) {
     if (config[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required without `agent` (or add `agent: {}` to use the signed-in agent)' })
   }
 })
@@ -73,7 +73,8 @@ type Framing = z.infer<typeof configSchema>['framing']
 export interface AgentProxyConfig {
   readonly mode: 'agent'
   readonly agent: { readonly socket?: string | undefined }
-  readonly policy: { readonly file: string }
+  /** Enforced only when the organisation's settings name no central policy (the development opt-in). */
+  readonly policy: { readonly file: string } | undefined
   readonly framing: Framing
   readonly path: string
 }
@@ -113,16 +114,26 @@ export function parseProxyConfig(text: string, path: string): ProxyConfig {
   }
   const base = dirname(path)
   const { agent, identity, audit, framing } = parsed.data
-  const policy = { file: expandPath(parsed.data.policy.file, base) }
+  const policy = parsed.data.policy === undefined ? undefined : { file: expandPath(parsed.data.policy.file, base) }
   if (agent !== undefined) {
     return { mode: 'agent', agent: agent.socket === undefined ? {} : { socket: expandPath(agent.socket, base) }, policy, framing, path }
   }
-  // Both are present: the schema requires them without `agent`.
-  return { mode: 'headless', identity: identity!, policy, audit: { file: expandPath(audit!.file, base) }, framing, path }
+  // All three are present: the schema requires them without `agent`.
+  return { mode: 'headless', identity: identity!, policy: policy!, audit: { file: expandPath(audit!.file, base) }, framing, path }
 }
 
 /**
- * Reads the configuration: `--config`, else `MCP_WARDEN_CONFIG`, else the per-user default.
+ * The configuration a proxy runs with when none was given and the per-user file does not exist — what the
+ * installers write into host configs relies on it: the signed-in agent, the organisation's central policy, no
+ * local policy file (with no central policy in the settings, every call is refused and says why).
+ */
+export function builtInProxyConfig(): AgentProxyConfig {
+  return { mode: 'agent', agent: {}, policy: undefined, framing: undefined, path: '(built-in: the MCP Warden agent and your organisation\'s policy)' }
+}
+
+/**
+ * Reads the configuration: `--config`, else `MCP_WARDEN_CONFIG`, else the per-user file, else the built-in one
+ * (`builtInProxyConfig`).
  *
  * @example
  * const config = await loadProxyConfig({ flag: values.config, env: process.env, cwd: process.cwd() })
@@ -134,10 +145,12 @@ export async function loadProxyConfig(options: { flag?: string | undefined; env:
   try {
     text = await readFile(path, 'utf8')
   } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error'
+    if (chosen === undefined && code === 'ENOENT') return builtInProxyConfig()
     const hint =
       chosen === undefined
-        ? `No configuration was given and ${path} does not exist. Pass --config FILE, or run \`mcp-warden demo\` to see a working setup.`
-        : `Cannot read the configuration file ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'}). Check the path given to --config.`
+        ? `Cannot read the configuration file ${path} (${code}). Fix its permissions, or pass --config FILE.`
+        : `Cannot read the configuration file ${path} (${code}). Check the path given to --config.`
     throw new WardenError('ERR_CONFIG_INVALID', hint, { cause })
   }
   return parseProxyConfig(text, path)

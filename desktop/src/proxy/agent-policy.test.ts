@@ -14,7 +14,7 @@ function fresh(revision: number, extra: Partial<PolicySnapshot> = {}): PolicySna
   return { revision, policyText: text(revision), checkedAt: NOW, expiresAt: NOW + 3600, stale: false, ...extra }
 }
 
-async function withAnswers(answers: (PolicySnapshot | null | Error)[]): Promise<{ current: () => CompiledPolicy; refresh: () => Promise<void>; close: () => void }> {
+async function withAnswers(answers: (PolicySnapshot | null | Error)[], withLocal = true): Promise<{ current: () => CompiledPolicy; refresh: () => Promise<void>; close: () => void }> {
   let i = 0
   const agent = {
     policySnapshot: async () => {
@@ -23,7 +23,7 @@ async function withAnswers(answers: (PolicySnapshot | null | Error)[]): Promise<
       return answer ?? null
     },
   }
-  return agentPolicy({ agent, localPolicy: local, localPolicyFile: '/etc/p.yaml', log, refreshMs: 1e9, now: () => NOW * 1000 })
+  return agentPolicy({ agent, local: withLocal ? { policy: local, file: '/etc/p.yaml' } : undefined, log, refreshMs: 1e9, now: () => NOW * 1000 })
 }
 
 const code = (f: () => unknown): unknown => {
@@ -40,6 +40,19 @@ describe('the policy a proxy enforces in agent mode', () => {
     const policy = await withAnswers([null])
     expect(policy.current()).toBe(local)
     expect(lines.some((l) => l.includes('UNSIGNED_POLICY_OPT_IN'))).toBe(true)
+    policy.close()
+  })
+
+  it('refuses every call, saying what to do, when there is neither a central policy nor a policy file', async () => {
+    const policy = await withAnswers([null], false)
+    let thrown: unknown
+    try {
+      policy.current()
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ code: 'ERR_CONFIG_INVALID', stage: 'policy', details: { reason: 'no-policy' } })
+    expect((thrown as Error).message).toContain('Ask your administrator to publish a policy')
     policy.close()
   })
 

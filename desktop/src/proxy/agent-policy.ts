@@ -12,11 +12,19 @@ import type { AgentClient } from '../agent/client/index.js'
 import type { PolicySnapshot } from '../agent/protocol/schemas.js'
 import type { Logger } from '../cli/logger.js'
 
+/** A policy read from the proxy's own configuration, and the file it came from (for messages). */
+export interface LocalPolicy {
+  readonly policy: CompiledPolicy
+  readonly file: string
+}
+
 export interface AgentPolicyOptions {
   readonly agent: Pick<AgentClient, 'policySnapshot'>
-  /** The proxy's own policy file, enforced only when the agent says there is no central policy. */
-  readonly localPolicy: CompiledPolicy
-  readonly localPolicyFile: string
+  /**
+   * The proxy's own policy file, enforced only when the agent says there is no central policy; undefined with
+   * the built-in configuration, where no central policy means every call is refused.
+   */
+  readonly local: LocalPolicy | undefined
   readonly log: Logger
   /** Default 2000 ms. */
   readonly refreshMs?: number | undefined
@@ -37,6 +45,9 @@ type State =
   | { readonly kind: 'local' }
   | { readonly kind: 'central'; readonly snapshot: PolicySnapshot; readonly policy: CompiledPolicy | undefined }
 
+const NO_POLICY_TEXT =
+  "MCP Warden has no policy to enforce, so calls are refused: your organisation's settings name no central policy (policy.url) and this proxy runs without a configuration file. Ask your administrator to publish a policy; for development, give the proxy --config FILE with a policy file."
+
 const STALE_TEXT: Record<NonNullable<PolicySnapshot['reason']>, string> = {
   'never-fetched': 'MCP Warden has not received your organisation\'s policy yet, so calls are refused. Connect to your network (and sign in with `mcp-warden login`); if it persists, ask your administrator.',
   unreachable: 'MCP Warden could not check your organisation\'s policy for too long, so calls are refused. Reconnect to your network; if it persists, ask your administrator.',
@@ -45,7 +56,7 @@ const STALE_TEXT: Record<NonNullable<PolicySnapshot['reason']>, string> = {
 
 /**
  * @example
- * const policy = await agentPolicy({ agent: link.client, localPolicy, localPolicyFile: config.policy.file, log })
+ * const policy = await agentPolicy({ agent: link.client, local: { policy, file: config.policy.file }, log })
  * createStandardPipeline({ policy: policy.current, … })
  */
 export async function agentPolicy(options: AgentPolicyOptions): Promise<AgentPolicy> {
@@ -57,7 +68,10 @@ export async function agentPolicy(options: AgentPolicyOptions): Promise<AgentPol
 
   const apply = (snapshot: PolicySnapshot | null): void => {
     if (snapshot === null) {
-      if (state.kind !== 'local') log.warn(`no central policy in the settings: enforcing the unsigned policy file ${options.localPolicyFile} (development only; UNSIGNED_POLICY_OPT_IN)`)
+      if (state.kind !== 'local') {
+        if (options.local === undefined) log.error('no central policy in the settings and no policy file: every call is refused')
+        else log.warn(`no central policy in the settings: enforcing the unsigned policy file ${options.local.file} (development only; UNSIGNED_POLICY_OPT_IN)`)
+      }
       state = { kind: 'local' }
       return
     }
@@ -99,7 +113,8 @@ export async function agentPolicy(options: AgentPolicyOptions): Promise<AgentPol
       case 'unknown':
         throw new WardenError('ERR_AGENT_UNAVAILABLE', 'MCP Warden could not get the policy from its agent, so calls are refused. Start the MCP Warden app or run `mcp-warden agent`.', { stage: 'policy' })
       case 'local':
-        return options.localPolicy
+        if (options.local === undefined) throw new WardenError('ERR_CONFIG_INVALID', NO_POLICY_TEXT, { stage: 'policy', details: { reason: 'no-policy' } })
+        return options.local.policy
       case 'central': {
         const { snapshot, policy } = state
         const expired = snapshot.expiresAt !== null && now() >= snapshot.expiresAt * 1000

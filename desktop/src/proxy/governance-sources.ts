@@ -17,7 +17,7 @@ import { describeSettings } from '../cli/settings-notes.js'
 import type { AgentProxyConfig, HeadlessProxyConfig } from '../config/proxy-config.js'
 import { loadOrgSettings } from '../settings/load-org-settings.js'
 import { createAgentLink } from './agent-link.js'
-import { agentPolicy } from './agent-policy.js'
+import { agentPolicy, type LocalPolicy } from './agent-policy.js'
 
 export interface GovernanceSources {
   readonly resolveToken: StandardPipelineOptions['resolveToken']
@@ -31,9 +31,10 @@ export interface GovernanceSources {
   readonly approvals?: Pick<AgentClient, 'requestApproval'> | undefined
   /**
    * The policy to enforce, given the proxy's own policy file: headless, that file; with the agent, the agent's
-   * central policy (kept current in the background) unless the settings name none.
+   * central policy (kept current in the background) unless the settings name none. `local` is undefined when
+   * the proxy runs with its built-in configuration (agent mode only).
    */
-  policy(local: CompiledPolicy, file: string): Promise<CompiledPolicy | (() => CompiledPolicy)>
+  policy(local: LocalPolicy | undefined): Promise<CompiledPolicy | (() => CompiledPolicy)>
   close(): void
 }
 
@@ -53,7 +54,8 @@ export function headlessSources(config: HeadlessProxyConfig, env: NodeJS.Process
     limitStore: createMemoryLimitStore(),
     audit: createFileAuditSink(config.audit.file),
     upstreamToken: envUpstreamToken(env, config.identity.upstreamTokenEnv),
-    policy: async (local) => local,
+    // The schema requires a policy file without the agent.
+    policy: async (local) => local!.policy,
     close: () => undefined,
   }
 }
@@ -117,8 +119,8 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
     identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
     approvals: agent,
-    policy: async (localPolicy, localPolicyFile) => {
-      const policy = await agentPolicy({ agent, localPolicy, localPolicyFile, log: options.log })
+    policy: async (local) => {
+      const policy = await agentPolicy({ agent, local, log: options.log })
       stopPolicy = () => policy.close()
       return policy.current
     },
