@@ -26,6 +26,8 @@ export interface GovernanceSources {
   readonly upstreamToken: UpstreamTokenSource
   /** For a stdio server listed in the settings' `upstreams`: a token issued for it, sent under `_meta` with the identity. */
   readonly identityMetaToken?: (() => Promise<string>) | undefined
+  /** The organisation's key for the keyed hashes of findings (settings `audit.findingHashKey`); headless: none. */
+  readonly findingHashKey?: Uint8Array | undefined
   /**
    * The policy to enforce, given the proxy's own policy file: headless, that file; with the agent, the agent's
    * central policy (kept current in the background) unless the settings name none.
@@ -113,6 +115,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     audit: createRemoteAuditSink(agent, { spoolDir: defaultAuditSpoolDir(options.env, process.platform) }),
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
     identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
+    findingHashKey: loaded.settings.audit?.findingHashKey === undefined ? undefined : Buffer.from(loaded.settings.audit.findingHashKey, 'base64'),
     policy: async (localPolicy, localPolicyFile) => {
       const policy = await agentPolicy({ agent, localPolicy, localPolicyFile, log: options.log })
       stopPolicy = () => policy.close()

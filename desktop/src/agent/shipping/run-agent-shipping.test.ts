@@ -12,6 +12,9 @@ import type { AgentSession } from '../session/agent-session.js'
 
 const status = { state: 'signed-in', user: { issuer: 'https://idp.example.com', subject: 'alice' }, idTokenExpiresAt: 2e9, refreshable: true } as const
 
+/** A finding as a proxy with the organisation's finding hash key records it. */
+const FINDING = { type: 'EMAIL', path: '/to', action: 'redact', hash: 'q1w2e3r4t5y6u7i8o9p0aa' } as const
+
 let dir: string
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'warden-agent-ship-'))
@@ -19,15 +22,15 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 it('runAgent ships what proxies append to the collector, with a token for the collector, and stops with the agent', async () => {
-  const received: Array<{ authorization: string | undefined; ids: string[] }> = []
+  const received: Array<{ authorization: string | undefined; ids: string[]; findings: unknown[] }> = []
   let arrived: () => void = () => undefined
   const arrival = new Promise<void>((resolve) => (arrived = resolve))
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: Array<{ id: string }> }
-      received.push({ authorization: request.headers.authorization, ids: body.records.map((entry) => entry.id) })
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: Array<{ id: string; findings?: unknown }> }
+      received.push({ authorization: request.headers.authorization, ids: body.records.map((entry) => entry.id), findings: body.records.map((entry) => entry.findings) })
       response.writeHead(200).end()
       arrived()
     })
@@ -55,7 +58,7 @@ it('runAgent ships what proxies append to the collector, with a token for the co
   })
   const client = await connectAgent({ socketPath: join(dir, 'agent.sock'), client: { name: 'test', version: '1' }, server: { name: 'fs' } })
   const id = randomUUID()
-  await client.appendAudit({ id, time: new Date().toISOString(), kind: 'decision', direction: 'to-server', server: 'fs', sessionId: 's', method: 'tools/call', identity: null, decision: 'allow', reasons: [], findings: [], modifications: [], outcome: 'forwarded', latencyMs: 1 } as AuditRecord)
+  await client.appendAudit({ id, time: new Date().toISOString(), kind: 'decision', direction: 'to-server', server: 'fs', sessionId: 's', method: 'tools/call', identity: null, decision: 'allow', reasons: [], findings: [FINDING], modifications: ['redacted'], outcome: 'forwarded', latencyMs: 1 } as AuditRecord)
   await arrival
   client.close()
   stop.abort()
@@ -64,5 +67,7 @@ it('runAgent ships what proxies append to the collector, with a token for the co
   await new Promise((resolve) => server.close(resolve))
   expect(received.flatMap((batch) => batch.ids)).toContain(id)
   expect(received[0]?.authorization).toBe('Bearer audit-token')
+  // The keyed hash of a finding goes over the agent's socket into the log and on to the collector.
+  expect(received.flatMap((batch) => batch.findings)).toContainEqual([FINDING])
   expect(new Set(audiences)).toEqual(new Set([url]))
 })
