@@ -10,12 +10,16 @@ import type { CentralPolicySource } from './policy/central-policy-source.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
 import { createAuditShipper, type AuditShipperOptions } from './shipping/audit-shipper.js'
+import { readShipCursor } from './shipping/ship-cursor.js'
 
 export interface RunAgentOptions {
   readonly socketPath: string
   readonly session: AgentSession
-  /** The user's audit log: its directory, retention and spool (see agent-audit.ts); the agent is its single writer. */
-  readonly audit: AgentAuditOptions
+  /**
+   * The user's audit log: its directory, retention and spool (see agent-audit.ts); the agent is its single writer.
+   * With `shipping`, retention keeps every file not shipped yet (`shippedBefore` is set from the cursor here).
+   */
+  readonly audit: Omit<AgentAuditOptions, 'shippedBefore'>
   readonly version: string
   /** Stops the agent: the socket and the lock are removed, the audit log is closed. */
   readonly signal: AbortSignal
@@ -56,7 +60,10 @@ export interface RunningAgent {
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   if (!(options?.signal instanceof AbortSignal)) throw new TypeError('runAgent: options.signal must be an AbortSignal')
   const ledger = createAgentLedger(options.limitsFile ?? join(dirname(options.audit.dir), 'limits.jsonl'), options.clock)
-  const audit = createAgentAudit(options.audit, { clock: options.clock, onError: options.onError })
+  const cursorFile = join(dirname(options.audit.dir), 'audit-ship.json')
+  // With shipping, retention never deletes what the collector does not have yet (files from the cursor's on).
+  const shippedBefore = options.shipping === undefined ? undefined : async () => (await readShipCursor(cursorFile))?.file
+  const audit = createAgentAudit({ ...options.audit, shippedBefore }, { clock: options.clock, onError: options.onError })
   const policy = options.policy
   let server
   try {
@@ -84,7 +91,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const shipper =
     options.shipping === undefined
       ? undefined
-      : createAuditShipper({ ...options.shipping, dir: options.audit.dir, cursorFile: join(dirname(options.audit.dir), 'audit-ship.json'), agent: { version: options.version } })
+      : createAuditShipper({ ...options.shipping, dir: options.audit.dir, cursorFile, agent: { version: options.version } })
   shipper?.start()
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {

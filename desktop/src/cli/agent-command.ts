@@ -32,6 +32,8 @@ Options:
                       (~/.local/state; macOS: ~/Library/Application Support/MCP Warden/audit)
   --audit-keep-files N  keep at most N audit files, deleting the oldest. Default: all
   --audit-keep-mb N   keep at most N MiB of audit files, deleting the oldest. Default: all
+                      With audit shipping (settings audit.url) a file is deleted only once shipped:
+                      the log grows past these caps, with a warning, while the collector is behind
                       The usage-limit ledger, limits.jsonl, is kept beside the audit directory
   --log-level LEVEL   error | warn | info | debug (stderr only). Default: info
   -h, --help          show this help
@@ -150,6 +152,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
         maxFiles: parsed.keepFiles,
         maxTotalBytes: parsed.keepBytes,
         onEvent: (event) => log.warn(describeAuditEvent(event)),
+        onWarning: (message) => log.warn(message),
       },
       policy,
       shipping,

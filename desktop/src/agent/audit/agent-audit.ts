@@ -18,6 +18,10 @@ export interface AgentAuditOptions {
   readonly spoolCheckMs?: number | undefined
   /** Told about what the log writes about itself: a torn line found at start, a spool file taken in. */
   readonly onEvent?: ((event: AuditLogEvent) => void) | undefined
+  /** With shipping: the file the shipper reads (see `createChainedAuditLog`); retention never deletes it or later files. */
+  readonly shippedBefore?: (() => Promise<string | undefined>) | undefined
+  /** Told when retention keeps files past its caps because they are not shipped yet. */
+  readonly onWarning?: ((message: string) => void) | undefined
 }
 
 export interface AgentAudit extends AuditSink {
@@ -49,6 +53,8 @@ export function createAgentAudit(
     clock,
     onEvent: options.onEvent,
     onError,
+    shippedBefore: options.shippedBefore,
+    onWarning: options.onWarning,
   })
   const { spoolDir } = options
   const spoolCheckMs = options.spoolCheckMs ?? DEFAULT_SPOOL_CHECK_MS

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AuditRecord } from '@mcp-warden/core'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { connectAgent } from '../client/agent-client.js'
 import { runAgent } from '../run-agent.js'
 import type { AgentSession } from '../session/agent-session.js'
@@ -70,4 +70,53 @@ it('runAgent ships what proxies append to the collector, with a token for the co
   // The keyed hash of a finding goes over the agent's socket into the log and on to the collector.
   expect(received.flatMap((batch) => batch.findings)).toContainEqual([FINDING])
   expect(new Set(audiences)).toEqual(new Set([url]))
+})
+
+it('runAgent keeps audit files past the retention cap while the collector does not have them, and deletes them once shipped', async () => {
+  let up = false
+  const shipped = new Set<string>()
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      if (!up) return void response.writeHead(503).end()
+      for (const entry of (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: Array<{ id: string }> }).records) shipped.add(entry.id)
+      response.writeHead(200).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`
+  const warnings: string[] = []
+  const stop = new AbortController()
+  const auditDir = join(dir, 'state', 'audit')
+  const agent = await runAgent({
+    socketPath: join(dir, 'agent.sock'),
+    session: { status: async () => status, reload: async () => status, idToken: async () => ({ token: 'id', expiresAt: 2e9 }), upstreamToken: async () => ({ token: 't', expiresAt: 2e9 }) },
+    // One record per file, at most one file kept.
+    audit: { dir: auditDir, maxFileBytes: 200, maxFiles: 1, onWarning: (message) => warnings.push(message) },
+    shipping: { url, token: async () => 't', pollMs: 10, backoff: { initialMs: 10, maxMs: 20 } },
+    version: '1.2.3',
+    signal: stop.signal,
+  })
+  const client = await connectAgent({ socketPath: join(dir, 'agent.sock'), client: { name: 'test', version: '1' }, server: { name: 'fs' } })
+  const append = async (): Promise<string> => {
+    const id = randomUUID()
+    await client.appendAudit({ id, time: new Date().toISOString(), kind: 'decision', direction: 'to-server', server: 'fs', sessionId: 's', method: 'tools/call', identity: null, decision: 'allow', reasons: [], findings: [], modifications: [], outcome: 'forwarded', latencyMs: 1 } as AuditRecord)
+    return id
+  }
+  const ids = [await append(), await append(), await append(), await append()]
+  expect(readdirSync(auditDir).filter((name) => name.endsWith('.jsonl'))).toHaveLength(4)
+  expect(warnings.at(-1)).toContain('are kept because they are not shipped to the collector yet')
+  up = true
+  await vi.waitFor(() => expect(ids.every((id) => shipped.has(id))).toBe(true), { timeout: 5000, interval: 10 })
+  // The next rotation deletes what was shipped; the file the cursor is in and the new one stay.
+  await vi.waitFor(async () => {
+    await append()
+    expect(readdirSync(auditDir).filter((name) => name.endsWith('.jsonl')).length).toBeLessThanOrEqual(2)
+  }, { timeout: 5000, interval: 50 })
+  client.close()
+  stop.abort()
+  await agent.stopped
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
 })
