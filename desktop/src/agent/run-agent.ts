@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path'
 import type { Clock, LimitStore } from '@mcp-warden/core'
 import { createAgentAudit, type AgentAuditOptions } from './audit/agent-audit.js'
+import { createAuditCheckpoints, type AuditCheckpointsOptions } from './audit/audit-checkpoints.js'
 import { createAgentLedger } from './limits/agent-ledger.js'
 import type { CentralPolicySource } from './policy/central-policy-source.js'
 import type { AgentSession } from './session/agent-session.js'
@@ -37,6 +38,11 @@ export interface RunAgentOptions {
    * lock holder only, stopped with the agent. The cursor is `audit-ship.json` beside the audit directory.
    */
   readonly shipping?: Pick<AuditShipperOptions, 'url' | 'format' | 'token' | 'backoff' | 'pollMs' | 'onError'> | undefined
+  /**
+   * Signed checkpoints of the chain's head (audit-checkpoints.ts): the device key, and how often (default 60 s).
+   * Written to `checkpoints.jsonl` in the audit directory while the agent runs and once more when it stops.
+   */
+  readonly checkpoints?: Pick<AuditCheckpointsOptions, 'key' | 'intervalMs'> | undefined
   readonly clock?: Clock | undefined
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -88,6 +94,11 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const running = server
   // Only now, as the one agent of this user (the server holds the lock), is the log opened and the spool taken in.
   await audit.start()
+  const checkpoints =
+    options.checkpoints === undefined
+      ? undefined
+      : createAuditCheckpoints({ ...options.checkpoints, dir: options.audit.dir, head: () => audit.head(), clock: options.clock, onError: options.onError })
+  checkpoints?.start()
   const shipper =
     options.shipping === undefined
       ? undefined
@@ -99,6 +110,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       void running
         .close()
         .then(() => shipper?.close())
+        .then(() => checkpoints?.close())
         .then(() => audit.close())
         .then(() => ledger.close())
         .catch((error: unknown) => options.onError?.(error))

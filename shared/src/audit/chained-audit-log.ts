@@ -59,6 +59,8 @@ export interface ChainedAuditLog extends AuditSink {
   open(): Promise<void>
   /** Waits for pending appends, then closes the file; later appends reject. */
   close(): Promise<void>
+  /** The newest entry on disk (`seq`, `hash` and its file), for checkpoints; undefined before open or while empty. */
+  head(): { readonly seq: number; readonly hash: string; readonly file: string } | undefined
 }
 
 interface Pending {
@@ -122,6 +124,7 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
   let current: Current | undefined
   let seq = 0
   let prev = GENESIS_HASH
+  let headFile: string | undefined
   const queue: Pending[] = []
   let draining: Promise<void> | undefined
   let opening: Promise<void> | undefined
@@ -184,6 +187,7 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
     const tail = await readChainTail(dir, await listAuditFiles(dir))
     seq = tail.seq
     prev = tail.hash
+    headFile = tail.file
     try {
       if (tail.newest !== undefined) {
         const handle = await open(join(dir, tail.newest.file.name), EXISTING_FILE)
@@ -242,6 +246,7 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
     file.size += bytes.length
     seq = nextSeq
     prev = nextPrev
+    headFile = file.file.name
   }
 
   async function drain(): Promise<void> {
@@ -274,6 +279,9 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
       } catch (error) {
         throw error instanceof WardenError ? error : auditUnavailable(dir, error)
       }
+    },
+    head() {
+      return headFile === undefined || seq === 0 ? undefined : { seq, hash: prev, file: headFile }
     },
     async close(): Promise<void> {
       closed = true

@@ -3,7 +3,7 @@
  * files that proxies wrote while the agent was unreachable: when the agent starts, and again at most every
  * `spoolCheckMs` while records arrive (a proxy that reconnects appends soon after).
  */
-import { createChainedAuditLog, systemClock, type AuditLogEvent, type AuditRecord, type AuditSink, type Clock } from '@mcp-warden/core'
+import { createChainedAuditLog, systemClock, type ChainedAuditLog, type AuditLogEvent, type AuditRecord, type AuditSink, type Clock } from '@mcp-warden/core'
 import { ingestAuditSpool } from './audit-spool.js'
 
 export interface AgentAuditOptions {
@@ -28,6 +28,8 @@ export interface AgentAudit extends AuditSink {
   append(record: AuditRecord): Promise<void>
   /** Opens the log and takes in the spool. Never rejects: failures go to `onError`, and appends then reject. */
   start(): Promise<void>
+  /** The newest entry on disk, for checkpoints. */
+  head(): ReturnType<ChainedAuditLog['head']>
   close(): Promise<void>
 }
 
@@ -79,6 +81,7 @@ export function createAgentAudit(
       if (spoolDir !== undefined && ingesting === undefined && clock.monotonic() - lastSpoolCheck >= spoolCheckMs) void ingest()
       return written
     },
+    head: () => log.head(),
     async start() {
       try {
         await log.open()
