@@ -4,7 +4,10 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AuditRecord } from '@mcp-warden/core'
+import { peekCheckpoint, verifyAuditLog, verifyCheckpoint, type AuditRecord, type SignedCheckpoint } from '@mcp-warden/core'
+import { loadDeviceSigningKey } from '../audit/device-signing-key.js'
+import { createMemorySecretStore } from '../secrets/memory-secret-store.js'
+import type { ChainedEntry } from './otlp.js'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { connectAgent } from '../client/agent-client.js'
 import { runAgent } from '../run-agent.js'
@@ -119,4 +122,51 @@ it('runAgent keeps audit files past the retention cap while the collector does n
   await agent.stopped
   server.closeAllConnections()
   await new Promise((resolve) => server.close(resolve))
+})
+
+it('runAgent signs the chain head now and then, keeps the checkpoints beside the log and ships them after the entries they name', async () => {
+  const bodies: Array<{ records: ChainedEntry[]; checkpoints: SignedCheckpoint[] }> = []
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof bodies)[number])
+      response.writeHead(200).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`
+  const secrets = createMemorySecretStore()
+  const stop = new AbortController()
+  const auditDir = join(dir, 'state', 'audit')
+  const agent = await runAgent({
+    socketPath: join(dir, 'agent.sock'),
+    session: { status: async () => status, reload: async () => status, idToken: async () => ({ token: 'id', expiresAt: 2e9 }), upstreamToken: async () => ({ token: 't', expiresAt: 2e9 }) },
+    audit: { dir: auditDir },
+    shipping: { url, token: async () => 't', pollMs: 10 },
+    checkpoints: { key: () => loadDeviceSigningKey(secrets), intervalMs: 20 },
+    version: '1.2.3',
+    signal: stop.signal,
+  })
+  const client = await connectAgent({ socketPath: join(dir, 'agent.sock'), client: { name: 'test', version: '1' }, server: { name: 'fs' } })
+  for (let i = 0; i < 3; i += 1) {
+    await client.appendAudit({ id: randomUUID(), time: new Date().toISOString(), kind: 'decision', direction: 'to-server', server: 'fs', sessionId: 's', method: 'tools/call', identity: null, decision: 'allow', reasons: [], findings: [], modifications: [], outcome: 'forwarded', latencyMs: 1 } as AuditRecord)
+  }
+  await vi.waitFor(() => expect(bodies.some((body) => body.checkpoints.some((c) => peekCheckpoint(c)?.seq === 3))).toBe(true), { timeout: 5000, interval: 10 })
+  client.close()
+  stop.abort()
+  await agent.stopped
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+  const shipped = new Map<number, string>()
+  for (const body of bodies) {
+    for (const record of body.records) shipped.set(record.seq, record.hash)
+    for (const checkpoint of body.checkpoints) {
+      // Each checkpoint verifies with the key it carries, and names an entry the collector already has, with its hash.
+      const { kid, claims } = await verifyCheckpoint(checkpoint)
+      expect(kid).toBe((await loadDeviceSigningKey(secrets)).kid)
+      expect(shipped.get(claims.seq)).toBe(claims.hash)
+    }
+  }
+  expect(await verifyAuditLog(auditDir)).toMatchObject({ ok: true, lastSeq: 3, checkpoints: { checked: expect.any(Number) } })
 })
