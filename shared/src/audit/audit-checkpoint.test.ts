@@ -80,8 +80,12 @@ describe('signed checkpoints', () => {
     const all = await readCheckpoints(dir)
     expect(all.lines.map((line) => [line.line, peekCheckpoint(line.checkpoint as never)?.seq])).toEqual([[1, 3], [2, 4]])
     const rest = await readCheckpoints(dir, all.lines[0]?.end)
-    expect(rest.lines.map((line) => line.line)).toEqual([2])
+    expect(rest.lines.map((line) => [line.start, line.end])).toEqual([[all.lines[0]?.end, all.lines[1]?.end]])
     expect(rest.nextOffset).toBe(all.nextOffset)
+    // A line being written is left for later; a replaced, shorter file is read from its start.
+    writeFileSync(join(dir, CHECKPOINTS_FILE), `${readFileSync(join(dir, CHECKPOINTS_FILE), 'utf8')}{"jws":`)
+    expect((await readCheckpoints(dir)).nextOffset).toBe(all.nextOffset)
+    expect((await readCheckpoints(dir, 1e9)).lines).toHaveLength(2)
     expect(await readCheckpoints(join(dir, 'none'))).toEqual({ lines: [], nextOffset: 0 })
   })
 })

@@ -13,8 +13,10 @@ export const CHECKPOINTS_FILE = 'checkpoints.jsonl'
 
 /** One line of the file: the checkpoint, or `undefined` when the line is not one. */
 export interface CheckpointLine {
-  /** 1-based line number. */
+  /** 1-based line number (see `readCheckpoints`). */
   readonly line: number
+  /** Byte offset of the line in the file. */
+  readonly start: number
   /** Byte offset just after the line's newline (where the next read starts once this line is done). */
   readonly end: number
   readonly checkpoint: SignedCheckpoint | undefined
@@ -46,35 +48,37 @@ export async function appendCheckpoint(dir: string, checkpoint: SignedCheckpoint
 }
 
 /**
- * The complete lines from byte `offset` on (a line being written is left for later), and the offset after them.
- * No file: no lines. A file shorter than `offset` (replaced) is read from its start.
+ * The complete lines from byte `offset` on (a line being written is left for later), and the offset after them;
+ * only the bytes after `offset` are read. No file: no lines. A file shorter than `offset` (replaced) is read from
+ * its start. Line numbers are the file's when reading from 0, and counted from `offset` otherwise.
  *
  * @example
  * const { lines, nextOffset } = await readCheckpoints(auditDir, cursor.checkpointOffset)
  */
 export async function readCheckpoints(dir: string, offset = 0): Promise<{ lines: CheckpointLine[]; nextOffset: number }> {
-  let bytes: Buffer
+  let handle
   try {
-    const handle = await open(join(dir, CHECKPOINTS_FILE), 'r')
-    try {
-      bytes = await handle.readFile()
-    } finally {
-      await handle.close()
-    }
+    handle = await open(join(dir, CHECKPOINTS_FILE), 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], nextOffset: 0 }
     throw error
   }
-  const start = bytes.length < offset ? 0 : offset
+  let bytes: Buffer
+  let start: number
+  try {
+    const { size } = await handle.stat()
+    start = size < offset ? 0 : offset
+    bytes = Buffer.alloc(size - start)
+    if (bytes.length > 0) await handle.read(bytes, 0, bytes.length, start)
+  } finally {
+    await handle.close()
+  }
   const end = bytes.lastIndexOf(0x0a) + 1
-  if (end <= start) return { lines: [], nextOffset: start }
-  let line = start === 0 ? 0 : bytes.subarray(0, start).toString('utf8').split('\n').length - 1
   const lines: CheckpointLine[] = []
-  for (let at = start; at < end; ) {
+  for (let at = 0; at < end; ) {
     const newline = bytes.indexOf(0x0a, at)
-    line += 1
-    lines.push({ line, end: newline + 1, checkpoint: parse(bytes.subarray(at, newline).toString('utf8')) })
+    lines.push({ line: lines.length + 1, start: start + at, end: start + newline + 1, checkpoint: parse(bytes.subarray(at, newline).toString('utf8')) })
     at = newline + 1
   }
-  return { lines, nextOffset: end }
+  return { lines, nextOffset: start + end }
 }

@@ -62,7 +62,7 @@ async function withCheckpoints(dir: string, batch: Omit<Batch, 'checkpoints'>, f
   let checkpointOffset = from
   for (const line of lines) {
     const claims = line.checkpoint === undefined ? undefined : peekCheckpoint(line.checkpoint)
-    if (claims === undefined) report(new Error(`checkpoints.jsonl line ${line.line} is not a checkpoint; it is not shipped (run \`mcp-warden audit verify\`).`))
+    if (claims === undefined) report(new Error(`checkpoints.jsonl at byte ${line.start} is not a checkpoint; it is not shipped (run \`mcp-warden audit verify\`).`))
     else if (claims.seq > batch.next.seq) break
     else checkpoints.push(line.checkpoint as SignedCheckpoint)
     checkpointOffset = line.end
