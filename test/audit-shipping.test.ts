@@ -43,7 +43,9 @@ const POLICY = testPolicy(`rules:
 `)
 const FINDING_KEY = Buffer.alloc(32, 0x5a)
 const EMAIL = 'ada@example.org'
-const WAIT = { timeout: 40_000, interval: 100 }
+// Backoff after the outage plus process start-ups on a loaded 2-core machine: generous bounds, never fixed sleeps.
+const WAIT = { timeout: 60_000, interval: 100 }
+const TEST_TIMEOUT = 150_000
 
 let bus: PrivateBus
 let keyring: PrivateKeyring
@@ -180,7 +182,7 @@ describe.skipIf(skip)(title, () => {
     expect(emailFindings.every((finding) => finding.hash === expected)).toBe(true)
     expect(new Set(collector.received.filter((entry) => (entry['findings'] as unknown[] | undefined)?.length).map((entry) => entry['sessionId'])).size).toBe(2)
     expect(JSON.stringify(collector.received)).not.toContain(EMAIL)
-  })
+  }, TEST_TIMEOUT)
 
   it('detects a log rewritten after a checkpoint: locally while the checkpoints are there, at the collector after they are gone', async () => {
     await stopAgent(env['XDG_RUNTIME_DIR']!)
@@ -209,5 +211,5 @@ describe.skipIf(skip)(title, () => {
     await vi.waitFor(() => expect(collector.conflicts().map((c) => c.seq)).toContain(collector.checkpoints.find((c) => c.claims.seq >= finding.seq)?.claims.seq), WAIT)
     // Signed by the same device key as before: the keychain kept it.
     expect(new Set(collector.checkpoints.map((c) => c.kid)).size).toBe(1)
-  })
+  }, TEST_TIMEOUT)
 })
