@@ -27,6 +27,8 @@ export interface SessionGovernanceOptions {
   /** Share one store between sessions so that limits are per user, not per session. */
   readonly limitStore: LimitStore
   readonly audit: AuditSink
+  /** The organisation's key for the keyed hashes of findings (settings `audit.findingHashKey`, ≥ 32 bytes); none: no `hash`. */
+  readonly findingHashKey?: Uint8Array | undefined
   readonly clock?: Clock | undefined
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -46,6 +48,7 @@ export function createSessionGovernance(options: SessionGovernanceOptions): Gove
     policy: options.policy,
     limitStore: options.limitStore,
     audit: options.audit,
+    findingHashKey: options.findingHashKey,
     clock: options.clock,
     onError: options.onError,
   })

@@ -61,10 +61,12 @@ export {
   applyContentActions,
   CONTENT_ACTIONS,
   contentSafetyStage,
+  createFindingHasher,
   createRegexDetector,
   createTokenVault,
   DEFAULT_DETECTORS,
   ENTITY_TYPES,
+  FINDING_HASH_KEY_MIN_BYTES,
   isEntityType,
   parseJsonPointer,
   PII_ENTITY_TYPES,
@@ -78,6 +80,7 @@ export type {
   Detector,
   DetectorContext,
   EntityType,
+  FindingHasher,
   PiiEntityType,
   ScanFinding,
   ScanJsonOptions,
@@ -100,14 +103,21 @@ export type { ClaimsMapping, IdentityMeta, IdentityMetaStageOptions, IdentitySta
 export { assertBudgetArguments, assertRateArguments, createMemoryLimitStore, budgetPeriodEnd, budgetPeriodKey, limitsStage, openFileLimitStore } from './limits/index.js'
 export type { BudgetResult, FileLimitStore, FileLimitStoreOptions, LimitsStageOptions, LimitStore, MemoryLimitStoreOptions, RateResult, RateWindow } from './limits/index.js'
 export {
+  appendCheckpoint,
   chainHash,
+  checkpointSigningKey,
+  CHECKPOINTS_FILE,
   createChainedAuditLog,
   createFileAuditSink,
   createMemoryAuditSink,
+  generateCheckpointJwk,
   GENESIS_HASH,
   listAuditFiles,
+  peekCheckpoint,
   readAuditFile,
+  readCheckpoints,
   verifyAuditLog,
+  verifyCheckpoint,
 } from './audit/index.js'
 export type {
   AuditFileChunk,
@@ -120,8 +130,13 @@ export type {
   ChainedAuditLog,
   ChainedAuditLogOptions,
   ChainedLine,
+  CheckpointClaims,
+  CheckpointLine,
+  CheckpointReport,
+  CheckpointSigningKey,
   FileAuditSinkOptions,
   MemoryAuditSink,
+  SignedCheckpoint,
 } from './audit/index.js'
 export { createPolicyBundleVerifier, pinnedAlgorithm, POLICY_BUNDLE_ALGORITHMS, POLICY_BUNDLE_TYPE, signPolicyBundle, verifyPolicyBundle } from './policy/index.js'
 export type { BundleRejection, PolicyBundleAlgorithm, PolicyBundleVerifier, SignPolicyBundleOptions, VerifiedPolicyBundle, VerifyBundleOptions } from './policy/index.js'

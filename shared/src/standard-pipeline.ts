@@ -35,6 +35,8 @@ export interface StandardPipelineOptions {
    * placeholders hands the values back to whoever holds the vault. Default: a new one for this pipeline.
    */
   readonly vault?: TokenVault | undefined
+  /** The organisation's key for the keyed hashes of findings (settings `audit.findingHashKey`); none: no `hash`. */
+  readonly findingHashKey?: Uint8Array | undefined
   /**
    * Attach the verified identity to every request to the server under `_meta` (for stdio servers, which have no
    * other way to learn who calls): `true` for the defaults, or the key and an audience-bound token source.
@@ -75,7 +77,7 @@ export function createStandardPipeline(options: StandardPipelineOptions): Pipeli
       policyStage({ policy: options.policy, approvals: options.approve !== undefined }),
       toolPinsStage({ policy: options.policy }),
       ...(options.approve === undefined ? [] : [approvalStage({ approve: options.approve })]),
-      contentSafetyStage(options.vault === undefined ? {} : { vault: options.vault }),
+      contentSafetyStage({ vault: options.vault, findingHashKey: options.findingHashKey }),
       limitsStage(clock === undefined ? { store: options.limitStore } : { store: options.limitStore, clock }),
       ...(attachIdentity === false ? [] : [identityMetaStage(attachIdentity === true ? {} : attachIdentity)]),
     ],

@@ -32,7 +32,8 @@ export async function loginWithDeviceCode(env: NodeJS.ProcessEnv, idp: DevIdp, a
 
 /** Every record in the agent's hash-chained audit directory, in file order (chain fields included). */
 export async function readAgentAudit(dir: string): Promise<AuditRecord[]> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).sort()
+  // The log's files only: checkpoints.jsonl (signed checkpoints, with shipping) lives in the same directory.
+  const files = (await readdir(dir)).filter((name) => /^audit-\d{8}-\d{3,}\.jsonl$/.test(name)).sort()
   const texts = await Promise.all(files.map((name) => readFile(join(dir, name), 'utf8')))
   return texts.flatMap((text) => text.trim().split('\n')).filter((line) => line !== '').map((line) => JSON.parse(line) as AuditRecord)
 }

@@ -5,17 +5,22 @@
 import { dirname, join } from 'node:path'
 import type { Clock, LimitStore } from '@mcp-warden/core'
 import { createAgentAudit, type AgentAuditOptions } from './audit/agent-audit.js'
+import { createAuditCheckpoints, type AuditCheckpointsOptions } from './audit/audit-checkpoints.js'
 import { createAgentLedger } from './limits/agent-ledger.js'
 import type { CentralPolicySource } from './policy/central-policy-source.js'
 import type { AgentSession } from './session/agent-session.js'
 import { startAgentServer } from './server/agent-server.js'
 import { createAuditShipper, type AuditShipperOptions } from './shipping/audit-shipper.js'
+import { readShipCursor } from './shipping/ship-cursor.js'
 
 export interface RunAgentOptions {
   readonly socketPath: string
   readonly session: AgentSession
-  /** The user's audit log: its directory, retention and spool (see agent-audit.ts); the agent is its single writer. */
-  readonly audit: AgentAuditOptions
+  /**
+   * The user's audit log: its directory, retention and spool (see agent-audit.ts); the agent is its single writer.
+   * With `shipping`, retention keeps every file not shipped yet (`shippedBefore` is set from the cursor here).
+   */
+  readonly audit: Omit<AgentAuditOptions, 'shippedBefore'>
   readonly version: string
   /** Stops the agent: the socket and the lock are removed, the audit log is closed. */
   readonly signal: AbortSignal
@@ -33,6 +38,11 @@ export interface RunAgentOptions {
    * lock holder only, stopped with the agent. The cursor is `audit-ship.json` beside the audit directory.
    */
   readonly shipping?: Pick<AuditShipperOptions, 'url' | 'format' | 'token' | 'backoff' | 'pollMs' | 'onError'> | undefined
+  /**
+   * Signed checkpoints of the chain's head (audit-checkpoints.ts): the device key, and how often (default 60 s).
+   * Written to `checkpoints.jsonl` in the audit directory while the agent runs and once more when it stops.
+   */
+  readonly checkpoints?: Pick<AuditCheckpointsOptions, 'key' | 'intervalMs'> | undefined
   readonly clock?: Clock | undefined
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -56,7 +66,10 @@ export interface RunningAgent {
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   if (!(options?.signal instanceof AbortSignal)) throw new TypeError('runAgent: options.signal must be an AbortSignal')
   const ledger = createAgentLedger(options.limitsFile ?? join(dirname(options.audit.dir), 'limits.jsonl'), options.clock)
-  const audit = createAgentAudit(options.audit, { clock: options.clock, onError: options.onError })
+  const cursorFile = join(dirname(options.audit.dir), 'audit-ship.json')
+  // With shipping, retention never deletes what the collector does not have yet (files from the cursor's on).
+  const shippedBefore = options.shipping === undefined ? undefined : async () => (await readShipCursor(cursorFile))?.file
+  const audit = createAgentAudit({ ...options.audit, shippedBefore }, { clock: options.clock, onError: options.onError })
   const policy = options.policy
   let server
   try {
@@ -81,10 +94,15 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
   const running = server
   // Only now, as the one agent of this user (the server holds the lock), is the log opened and the spool taken in.
   await audit.start()
+  const checkpoints =
+    options.checkpoints === undefined
+      ? undefined
+      : createAuditCheckpoints({ ...options.checkpoints, dir: options.audit.dir, head: () => audit.head(), clock: options.clock, onError: options.onError })
+  checkpoints?.start()
   const shipper =
     options.shipping === undefined
       ? undefined
-      : createAuditShipper({ ...options.shipping, dir: options.audit.dir, cursorFile: join(dirname(options.audit.dir), 'audit-ship.json'), agent: { version: options.version } })
+      : createAuditShipper({ ...options.shipping, dir: options.audit.dir, cursorFile, agent: { version: options.version } })
   shipper?.start()
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -92,6 +110,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
       void running
         .close()
         .then(() => shipper?.close())
+        .then(() => checkpoints?.close())
         .then(() => audit.close())
         .then(() => ledger.close())
         .catch((error: unknown) => options.onError?.(error))

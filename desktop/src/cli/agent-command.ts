@@ -8,6 +8,7 @@ import { EXIT_CODE, WardenError, type AuditLogEvent, type ExitCode } from '@mcp-
 import { defaultAuditDir, defaultAuditSpoolDir } from '../agent/audit/audit-paths.js'
 import { agentSocketFor } from '../agent/protocol/socket-path.js'
 import { isAgentAlreadyRunning } from '../agent/server/agent-lock.js'
+import { loadDeviceSigningKey } from '../agent/audit/device-signing-key.js'
 import { openSession } from '../agent/open-session.js'
 import { openCentralPolicy } from '../agent/policy/open-central-policy.js'
 import { loadOrgSettings } from '../settings/load-org-settings.js'
@@ -32,6 +33,8 @@ Options:
                       (~/.local/state; macOS: ~/Library/Application Support/MCP Warden/audit)
   --audit-keep-files N  keep at most N audit files, deleting the oldest. Default: all
   --audit-keep-mb N   keep at most N MiB of audit files, deleting the oldest. Default: all
+                      With audit shipping (settings audit.url) a file is deleted only once shipped:
+                      the log grows past these caps, with a warning, while the collector is behind
                       The usage-limit ledger, limits.jsonl, is kept beside the audit directory
   --log-level LEVEL   error | warn | info | debug (stderr only). Default: info
   -h, --help          show this help
@@ -98,6 +101,16 @@ function positiveCount(flag: string, value: string | undefined): number | undefi
   return Number(value)
 }
 
+/**
+ * How often the chain's head is signed: 60 s, or `MCP_WARDEN_AUDIT_CHECKPOINT_SECONDS` (tests and demos; 1 to 86400).
+ */
+function checkpointIntervalMs(env: NodeJS.ProcessEnv): number {
+  const value = env['MCP_WARDEN_AUDIT_CHECKPOINT_SECONDS']
+  if (value === undefined) return 60_000
+  if (!/^[1-9]\d{0,4}$/.test(value) || Number(value) > 86_400) throw usage('MCP_WARDEN_AUDIT_CHECKPOINT_SECONDS must be a whole number of seconds from 1 to 86400.')
+  return Number(value) * 1000
+}
+
 /** What the log says about itself, for the person running the agent. */
 function describeAuditEvent(event: AuditLogEvent): string {
   if (event.event === 'torn-line') {
@@ -106,8 +119,6 @@ function describeAuditEvent(event: AuditLogEvent): string {
   return `took ${event.records} audit record(s) that proxies kept while the agent was unreachable into the log from ${event.file}${event.skipped > 0 ? ` (${event.skipped} unreadable line(s) skipped)` : ''}`
 }
 
-/** The product's session: the settings in force, the OS keychain and the organisation's IdP. */
-const productSession: AgentSessionFactory = async (io) => (await openSession(io.env)).agentSession
 
 /**
  * Runs the agent until `io.stopSignal`; exits 0 at once if another agent of this user is running.
@@ -125,7 +136,9 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
   // The product's settings (central policy, shipping, the socket's directory); an injected session (tests) has none.
   const settings = options.createSession === undefined ? (await loadOrgSettings({ env: io.env })).settings : undefined
   const socketPath = parsed.socket ?? agentSocketFor(io.env, settings)
-  const session = await (options.createSession ?? productSession)(io)
+  // The product's session: the settings in force, the OS keychain and the organisation's IdP.
+  const opened = options.createSession === undefined ? await openSession(io.env) : undefined
+  const session = opened?.agentSession ?? (await (options.createSession as AgentSessionFactory)(io))
   const signal = io.stopSignal ?? new AbortController().signal
   const auditDir = parsed.auditDir ?? defaultAuditDir(io.env, process.platform)
   const policy = settings === undefined ? undefined : openCentralPolicy({ settings, session, cacheFile: join(dirname(auditDir), 'policy-cache.json'), log })
@@ -140,6 +153,10 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
           token: async () => (await session.upstreamToken(auditUrl)).token,
           onError: (error: unknown) => log.warn(`audit shipping to ${auditUrl}: ${error instanceof Error ? error.message : String(error)}`),
         }
+  // With shipping, the chain's head is signed now and then with the device's key from the keychain (the anchor the
+  // collector keeps); the key is made on first use.
+  const secrets = opened?.secrets
+  const checkpoints = shipping === undefined || secrets === undefined ? undefined : { key: () => loadDeviceSigningKey(secrets), intervalMs: checkpointIntervalMs(io.env) }
   try {
     const agent = await runAgent({
       socketPath,
@@ -150,9 +167,11 @@ export async function agentCommand(argv: readonly string[], io: CliIo, options: 
         maxFiles: parsed.keepFiles,
         maxTotalBytes: parsed.keepBytes,
         onEvent: (event) => log.warn(describeAuditEvent(event)),
+        onWarning: (message) => log.warn(message),
       },
       policy,
       shipping,
+      checkpoints,
       version: VERSION,
       signal,
       onError: (error) => log.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`),

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createChainedAuditLog, type AuditRecord } from '@mcp-warden/core'
+import { appendCheckpoint, chainHash, checkpointSigningKey, createChainedAuditLog, generateCheckpointJwk, type AuditRecord } from '@mcp-warden/core'
 import { AUDIT_HELP } from './audit-command.js'
 import { createTestIo, type TestIo } from './testing/test-io.js'
 import { main } from './main.js'
@@ -50,7 +50,27 @@ describe('mcp-warden audit verify', () => {
   it('exits 0 and says how much it checked', async () => {
     const io = testIo()
     expect(await main(['audit', 'verify', '--dir', dir], io)).toBe(0)
-    expect(io.out()).toMatch(/^OK: 3 entries in 1 files, entries 1 to 3; last hash [0-9a-f]{64}\.\n$/)
+    expect(io.out()).toMatch(/^OK: 3 entries in 1 files, entries 1 to 3; last hash [0-9a-f]{64}\.\n  No signed checkpoints: a rewrite of the whole log cannot be detected here\.\n$/)
+  })
+
+  it('checks the log against its signed checkpoints, and says when it was rewritten after one', async () => {
+    const key = await checkpointSigningKey(generateCheckpointJwk())
+    const last = JSON.parse(readFileSync(join(dir, FILE), 'utf8').trim().split('\n').at(-1) as string) as { seq: number; hash: string }
+    await appendCheckpoint(dir, await key.sign({ seq: last.seq, file: FILE, hash: last.hash, time: '2026-12-04T12:05:00.000Z' }))
+    const io = testIo()
+    expect(await main(['audit', 'verify', '--dir', dir], io)).toBe(0)
+    expect(io.out()).toContain(`\n  1 signed checkpoint(s) match the log, the newest of 2026-12-04T12:05:00.000Z at entry 3; signed by key ${key.kid}.\n`)
+    // The last entry replaced and re-hashed: the chain is intact, the checkpoint is not.
+    const lines = readFileSync(join(dir, FILE), 'utf8').trim().split('\n')
+    const { seq, prev, hash: _hash, ...entry } = JSON.parse(lines[2] as string) as { seq: number; prev: string; hash: string }
+    const rewritten = { ...entry, latencyMs: 99, seq, prev }
+    lines[2] = JSON.stringify({ ...rewritten, hash: chainHash(rewritten, seq, prev) })
+    writeFileSync(join(dir, FILE), `${lines.join('\n')}\n`)
+    const after = testIo()
+    expect(await main(['audit', 'verify', '--dir', dir], after)).toBe(1)
+    expect(after.out()).toBe(
+      'TAMPERED: checkpoints.jsonl line 1: entry 3 does not have the hash that the checkpoint signed at 2026-12-04T12:05:00.000Z for entry 3 (audit-20261204-001.jsonl) states: the log was rewritten after this checkpoint\n  3 entries before it verified.\n',
+    )
   })
 
   it('exits 1 with the file and line of an edited entry', async () => {

@@ -3,15 +3,16 @@
  * and read it: for people (one line per entry) or for machines (`--json`, the entries as written).
  */
 import { parseArgs } from 'node:util'
-import { EXIT_CODE, listAuditFiles, readAuditFile, verifyAuditLog, WardenError, type AuditVerifyReport, type ChainedLine, type ExitCode } from '@mcp-warden/core'
+import { EXIT_CODE, listAuditFiles, readAuditFile, verifyAuditLog, WardenError, type AuditVerifyReport, type ChainedLine, type CheckpointReport, type ExitCode } from '@mcp-warden/core'
 import { defaultAuditDir } from '../agent/audit/audit-paths.js'
 import type { CliIo } from './io.js'
 
 export const AUDIT_HELP = `Usage: mcp-warden audit verify [--dir DIR] [--json]
        mcp-warden audit tail [--dir DIR] [-n N] [--follow] [--user U] [--tool T] [--decision allow|deny] [--json]
 
-verify  checks the hash chain of the audit log: exit 0 when intact, 1 with the file and line of the first
-        entry that was edited, removed, reordered or cut short otherwise.
+verify  checks the hash chain of the audit log, then the log against its signed checkpoints: exit 0 when
+        intact, 1 with the file and line of the first entry that was edited, removed, reordered or cut short,
+        or of the first checkpoint the log no longer matches (the log was rewritten or cut after it).
 tail    shows the last entries (default 20), oldest first; --follow keeps showing new ones until Ctrl-C.
 
 Options:
@@ -102,7 +103,14 @@ function describeReport(report: AuditVerifyReport): string {
   if (!report.ok) return `TAMPERED: ${report.problem?.message ?? 'unknown problem'}\n  ${report.entries} entries before it verified.${torn}\n`
   if (report.entries === 0) return `OK: the audit log is empty (${report.files} files).\n`
   const pruned = report.firstSeq > 1 ? ` (entries before ${report.firstSeq} were deleted by retention; the chain is checked from there)` : ''
-  return `OK: ${report.entries} entries in ${report.files} files, entries ${report.firstSeq} to ${report.lastSeq}${pruned}; last hash ${report.lastHash}.${torn}\n`
+  return `OK: ${report.entries} entries in ${report.files} files, entries ${report.firstSeq} to ${report.lastSeq}${pruned}; last hash ${report.lastHash}.${describeCheckpoints(report.checkpoints)}${torn}\n`
+}
+
+function describeCheckpoints(checkpoints: CheckpointReport | undefined): string {
+  if (checkpoints === undefined || checkpoints.checked + checkpoints.beforeRetention === 0) return '\n  No signed checkpoints: a rewrite of the whole log cannot be detected here.'
+  const latest = checkpoints.latest === undefined ? '' : `, the newest of ${checkpoints.latest.time} at entry ${checkpoints.latest.seq}`
+  const pruned = checkpoints.beforeRetention > 0 ? `; ${checkpoints.beforeRetention} name entries deleted by retention` : ''
+  return `\n  ${checkpoints.checked} signed checkpoint(s) match the log${latest}${pruned}; signed by key ${checkpoints.kids.join(', ')}.`
 }
 
 function matches(args: AuditArgs, line: ChainedLine): boolean {

@@ -163,6 +163,7 @@ export async function proxyCommand(argv: readonly string[], io: CliIo): Promise<
     policy,
     limitStore: sources.limitStore,
     audit: sources.audit,
+    findingHashKey: sources.findingHashKey,
     // A stdio server learns who calls only from the message (and, when listed in the settings' upstreams, gets a
     // token issued for it there too); an HTTP server learns it from its own bearer token.
     attachIdentity: !isStdio ? false : sources.identityMetaToken === undefined ? true : { token: sources.identityMetaToken },

@@ -29,6 +29,8 @@ export interface GovernanceSources {
   readonly identityMetaToken?: (() => Promise<string>) | undefined
   /** The agent's approvals queue, for calls a rule marks `ask` when the host cannot ask (agent mode only). */
   readonly approvals?: Pick<AgentClient, 'requestApproval'> | undefined
+  /** The organisation's key for the keyed hashes of findings (settings `audit.findingHashKey`); headless: none. */
+  readonly findingHashKey?: Uint8Array | undefined
   /**
    * The policy to enforce, given the proxy's own policy file: headless, that file; with the agent, the agent's
    * central policy (kept current in the background) unless the settings name none. `local` is undefined when
@@ -119,6 +121,7 @@ export async function agentSources(options: AgentSourcesOptions): Promise<Govern
     upstreamToken: async ({ url }) => (await agent.upstreamToken(url.href)).token,
     identityMetaToken: stdioResource === undefined ? undefined : async () => (await agent.upstreamToken(stdioResource)).token,
     approvals: agent,
+    findingHashKey: loaded.settings.audit?.findingHashKey === undefined ? undefined : Buffer.from(loaded.settings.audit.findingHashKey, 'base64'),
     policy: async (local) => {
       const policy = await agentPolicy({ agent, local, log: options.log })
       stopPolicy = () => policy.close()

@@ -93,7 +93,7 @@ policy:
   url: https://evil.example.com/policy
   signingKeys: [{ kty: EC, crv: P-256, x: evil, y: evil }]
   maxStalenessSeconds: 86400
-audit: { url: "https://evil.example.com/audit" }
+audit: { url: "https://evil.example.com/audit", findingHashKey: "${Buffer.alloc(32, 1).toString('base64')}" }
 agent: { socketDir: /tmp/elsewhere }
 `,
     )
@@ -111,6 +111,7 @@ agent: { socketDir: /tmp/elsewhere }
       'policy.url',
       'policy.signingKeys',
       'audit.url',
+      'audit.findingHashKey',
       'policy.maxStalenessSeconds',
       'agent.socketDir',
     ])

@@ -48,6 +48,7 @@ export function narrowSettings(admin: OrgSettings, user: UserSettings): { settin
   keep('policy.signingKeys', admin.policy?.signingKeys, user.policy?.signingKeys)
   keep('audit.url', admin.audit?.url, user.audit?.url)
   keep('audit.format', admin.audit?.format, user.audit?.format)
+  keep('audit.findingHashKey', admin.audit?.findingHashKey, user.audit?.findingHashKey)
 
   let maxStalenessSeconds = admin.policy?.maxStalenessSeconds
   const staleness = user.policy?.maxStalenessSeconds

@@ -41,6 +41,17 @@ describe('parseOrgSettings', () => {
     expect(problem({ identity: IDENTITY, audit: { url: 'http://warden.example.com/audit' } }).message).toContain('audit.url: must be an https:// URL')
   })
 
+  it('takes a finding hash key of at least 32 bytes in base64, and never quotes a refused key', () => {
+    const key = Buffer.alloc(32, 9).toString('base64')
+    expect(parseOrgSettings({ identity: IDENTITY, audit: { findingHashKey: key } }, WHERE).audit).toEqual({ findingHashKey: key })
+    const short = Buffer.alloc(31, 9).toString('base64')
+    expect(problem({ identity: IDENTITY, audit: { findingHashKey: short } }).message).toBe(`${WHERE} has errors: audit.findingHashKey: must hold at least 32 bytes (e.g. \`openssl rand -base64 32\`)`)
+    const notBase64 = `${'s3cret-value!'.repeat(4)}`
+    const refused = problem({ identity: IDENTITY, audit: { findingHashKey: notBase64 } })
+    expect(refused.message).toContain('audit.findingHashKey: must be base64')
+    expect(refused.message).not.toContain('s3cret')
+  })
+
   it('takes an upstream with its own authorization server, and its optional client id and scopes', () => {
     const settings = parseOrgSettings({ identity: IDENTITY, upstreams: { wiki: { url: 'https://wiki.example.com/mcp', auth: 'server', clientId: 'warden', scopes: ['mcp'] } } }, WHERE)
     expect(settings.upstreams?.['wiki']).toEqual({ url: 'https://wiki.example.com/mcp', auth: 'server', clientId: 'warden', scopes: ['mcp'] })

@@ -13,12 +13,13 @@
  *   wiki: { url: https://wiki.example.com/mcp, auth: server }  # its own authorization server: docs/remote-servers.md
  * policy: { url: https://warden.example.com/policy, maxStalenessSeconds: 3600 }
  * audit: { url: https://warden.example.com/audit, format: warden }   # warden (the default) | otlp
+ * # audit.findingHashKey: base64 of at least 32 random bytes: findings carry a keyed hash of the value found
  * ```
  * Where each source lives, and what a user may change: docs/settings.md. Every problem is reported with its
  * location as ERR_CONFIG_INVALID.
  */
 import { extname } from 'node:path'
-import { WardenError } from '@mcp-warden/core'
+import { FINDING_HASH_KEY_MIN_BYTES, WardenError } from '@mcp-warden/core'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 
@@ -38,6 +39,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 /** Members that only a private or symmetric key has: a verification key set must not carry them. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
+/** Standard base64 with padding (RFC 4648 §4), as `openssl rand -base64 32` writes it. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' })
 /** An upstream's URL is its resource indicator: absolute, no fragment (RFC 8707 §2); http only on this machine. */
@@ -82,12 +85,20 @@ const fields = {
     signingKeys: z.array(jwk).min(1),
     maxStalenessSeconds: z.number().int().min(0).max(30 * 24 * 3600),
   },
-  audit: { url: httpsUrl, format: z.enum(['warden', 'otlp']) },
+  audit: {
+    url: httpsUrl,
+    format: z.enum(['warden', 'otlp']),
+    // A secret: no message here may quote the value (zod's messages for these checks do not).
+    findingHashKey: z
+      .string()
+      .regex(BASE64, 'must be base64 (e.g. `openssl rand -base64 32`)')
+      .refine((key) => Buffer.from(key, 'base64').length >= FINDING_HASH_KEY_MIN_BYTES, `must hold at least ${FINDING_HASH_KEY_MIN_BYTES} bytes (e.g. \`openssl rand -base64 32\`)`),
+  },
   agent: { socketDir: z.string().refine((dir) => dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir), 'must be an absolute path') },
 }
 
 const policy = z.strictObject({ url: fields.policy.url.optional(), signingKeys: fields.policy.signingKeys.optional(), maxStalenessSeconds: fields.policy.maxStalenessSeconds.optional() })
-const audit = z.strictObject({ url: fields.audit.url.optional(), format: fields.audit.format.optional() })
+const audit = z.strictObject({ url: fields.audit.url.optional(), format: fields.audit.format.optional(), findingHashKey: fields.audit.findingHashKey.optional() })
 const agent = z.strictObject({ socketDir: fields.agent.socketDir.optional() })
 
 /** The complete settings: what an administrator deploys, or a personal install's own file. */

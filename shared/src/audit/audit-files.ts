@@ -29,6 +29,11 @@ export function parseAuditFileName(name: string): AuditFileName | undefined {
   return { name, day: match[1] as string, index: Number(match[2]) }
 }
 
+/** Orders two files of the log: by day, then by number (numbers may outgrow three digits, so not by name). */
+export function compareAuditFiles(a: AuditFileName, b: AuditFileName): number {
+  return a.day === b.day ? a.index - b.index : a.day < b.day ? -1 : 1
+}
+
 /**
  * The log's files in `dir`, oldest first; other files are ignored. Rejects as `readdir` does (ENOENT, EACCES).
  *
@@ -40,5 +45,5 @@ export async function listAuditFiles(dir: string): Promise<AuditFileName[]> {
   return names
     .map(parseAuditFileName)
     .filter((file): file is AuditFileName => file !== undefined)
-    .sort((a, b) => (a.day === b.day ? a.index - b.index : a.day < b.day ? -1 : 1))
+    .sort(compareAuditFiles)
 }

@@ -11,6 +11,8 @@ import type { AuditFileName } from './audit-files.js'
 export interface ChainTail {
   readonly seq: number
   readonly hash: string
+  /** The file that holds the last complete entry; undefined for an empty log. */
+  readonly file: string | undefined
   /** The newest file and its size, when there is one. */
   readonly newest: { readonly file: AuditFileName; readonly size: number } | undefined
   /** Set when the newest file with content ends without a newline: its last line was cut short. */
@@ -54,7 +56,7 @@ export async function readChainTail(dir: string, files: readonly AuditFileName[]
       torn = { file: file.name, line: text.split('\n').length, bytes: bytes.length - end }
     }
     const last = lastEntry(text, file.name)
-    if (last !== undefined) return { ...last, newest, torn }
+    if (last !== undefined) return { ...last, file: file.name, newest, torn }
   }
-  return { seq: 0, hash: GENESIS_HASH, newest, torn }
+  return { seq: 0, hash: GENESIS_HASH, file: undefined, newest, torn }
 }

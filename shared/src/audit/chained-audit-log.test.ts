@@ -187,6 +187,28 @@ describe('createChainedAuditLog', () => {
     expect(await verifyAuditLog(dir)).toMatchObject({ ok: true, firstSeq: 5 })
   })
 
+  it('never deletes a file that is not shipped yet, however far past the caps, and says so', async () => {
+    const dir = freshDir()
+    const warnings: string[] = []
+    let reading: string | undefined
+    const log = createChainedAuditLog({ dir, clock: testClock().clock, maxFileBytes: 600, maxFiles: 1, shippedBefore: async () => reading, onWarning: (message) => warnings.push(message) })
+    for (let i = 0; i < 3; i += 1) await log.append(record(`r${i}`))
+    expect(readdirSync(dir).sort()).toEqual(['audit-20261204-001.jsonl', 'audit-20261204-002.jsonl', 'audit-20261204-003.jsonl'])
+    expect(warnings).toHaveLength(2)
+    expect(warnings[1]).toMatch(new RegExp(`^The audit log in ${dir} is over its retention cap: 2 file\\(s\\) \\([0-9.]+ MiB in all\\) are kept because they are not shipped to the collector yet; they are deleted once it has them\\.$`))
+    // The shipper moved on to file 2: file 1 is shipped and goes at the next rotation; file 2 and later stay.
+    reading = 'audit-20261204-002.jsonl'
+    await log.append(record('r3'))
+    expect(readdirSync(dir).sort()).toEqual(['audit-20261204-002.jsonl', 'audit-20261204-003.jsonl', 'audit-20261204-004.jsonl'])
+    reading = 'audit-20261204-004.jsonl'
+    await log.append(record('r4'))
+    await log.close()
+    // The file being shipped is not shipped yet either.
+    expect(readdirSync(dir).sort()).toEqual(['audit-20261204-004.jsonl', 'audit-20261204-005.jsonl'])
+    expect(warnings).toHaveLength(4)
+    expect(await verifyAuditLog(dir)).toMatchObject({ ok: true, firstSeq: 4, lastSeq: 5 })
+  })
+
   it('finds a torn last line at open, says so in a torn-line event that starts a new file, and goes on', async () => {
     const dir = freshDir()
     const { clock } = testClock()

@@ -8,6 +8,8 @@
  * Failure: a batch that cannot be written rejects all its appends with `ERR_AUDIT_UNAVAILABLE` (read-only or full
  * disk, permissions); whatever part of it reached the file is cut off before the next batch, and the chain goes on
  * from the last synced entry, so a failure never leaves a hole or a torn line behind.
+ * Retention: with `shippedBefore`, a file that is not shipped yet is never deleted, whatever the caps; the log
+ * then grows past them and says so through `onWarning` at every rotation until the files are shipped.
  * Crash: a line cut short by a crash (the process killed mid-write, a power cut) is found when the log is next
  * opened; the log then starts a new file whose first entry is a `torn-line` event naming the file and line.
  */
@@ -18,7 +20,7 @@ import { WardenError } from '../errors.js'
 import { systemClock, type Clock } from '../pipeline/types.js'
 import { chainLine, GENESIS_HASH, type AuditLogEntry, type AuditLogEvent } from './audit-chain.js'
 import { auditUnavailable } from './audit-errors.js'
-import { auditFileName, listAuditFiles, utcDay, type AuditFileName } from './audit-files.js'
+import { auditFileName, compareAuditFiles, listAuditFiles, parseAuditFileName, utcDay, type AuditFileName } from './audit-files.js'
 import { readChainTail } from './chain-tail.js'
 import type { AuditSink } from './record.js'
 
@@ -40,6 +42,14 @@ export interface ChainedAuditLogOptions {
   readonly onEvent?: ((event: AuditLogEvent) => void) | undefined
   /** Told about failures that do not fail an append: deleting old files for retention (retried at the next rotation). */
   readonly onError?: ((error: unknown) => void) | undefined
+  /**
+   * Where shipping stands, asked at each rotation before anything is deleted: the name of the file the shipper is
+   * reading (files before it are shipped), or `undefined` when nothing is shipped yet. Retention deletes only files
+   * before it. Without this option (no shipping) every file but the current one may be deleted.
+   */
+  readonly shippedBefore?: (() => Promise<string | undefined>) | undefined
+  /** Told when retention keeps files past its caps because they are not shipped yet. */
+  readonly onWarning?: ((message: string) => void) | undefined
 }
 
 /** The log: an {@link AuditSink} whose `append` resolves once the entry is on disk. */
@@ -49,6 +59,8 @@ export interface ChainedAuditLog extends AuditSink {
   open(): Promise<void>
   /** Waits for pending appends, then closes the file; later appends reject. */
   close(): Promise<void>
+  /** The newest entry on disk (`seq`, `hash` and its file), for checkpoints; undefined before open or while empty. */
+  head(): { readonly seq: number; readonly hash: string; readonly file: string } | undefined
 }
 
 interface Pending {
@@ -112,6 +124,7 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
   let current: Current | undefined
   let seq = 0
   let prev = GENESIS_HASH
+  let headFile: string | undefined
   const queue: Pending[] = []
   let draining: Promise<void> | undefined
   let opening: Promise<void> | undefined
@@ -135,15 +148,37 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
     await applyRetention().catch((error: unknown) => options.onError?.(auditUnavailable(dir, error)))
   }
 
+  /** How many of `files` (oldest first) are shipped: all without shipping, those before the shipper's file with it. */
+  async function shippedCount(files: readonly AuditFileName[]): Promise<number> {
+    if (options.shippedBefore === undefined) return files.length
+    const reading = await options.shippedBefore()
+    const at = reading === undefined ? undefined : parseAuditFileName(reading)
+    if (at === undefined) return 0
+    const index = files.findIndex((file) => compareAuditFiles(file, at) >= 0)
+    return index < 0 ? files.length : index
+  }
+
   async function applyRetention(): Promise<void> {
     const files = await listAuditFiles(dir)
     const sizes = await Promise.all(files.map(async (file) => (await stat(join(dir, file.name))).size))
     let total = sizes.reduce((sum, size) => sum + size, 0)
-    for (let i = 0; i < files.length - 1; i += 1) {
+    const overCaps = (i: number): boolean => files.length - i > maxFiles || total > maxTotalBytes
+    if (!overCaps(0)) return
+    const shipped = await shippedCount(files)
+    let i = 0
+    for (; i < files.length - 1 && i < shipped; i += 1) {
       const file = files[i] as AuditFileName
-      if (file.name === current?.file.name || (files.length - i <= maxFiles && total <= maxTotalBytes)) break
+      if (file.name === current?.file.name || !overCaps(i)) return
       await unlink(join(dir, file.name))
       total -= sizes[i] as number
+    }
+    if (overCaps(i)) {
+      const held = files.length - 1 - i
+      if (held > 0) {
+        options.onWarning?.(
+          `The audit log in ${dir} is over its retention cap: ${held} file(s) (${(total / 1048576).toFixed(1)} MiB in all) are kept because they are not shipped to the collector yet; they are deleted once it has them.`,
+        )
+      }
     }
   }
 
@@ -152,6 +187,7 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
     const tail = await readChainTail(dir, await listAuditFiles(dir))
     seq = tail.seq
     prev = tail.hash
+    headFile = tail.file
     try {
       if (tail.newest !== undefined) {
         const handle = await open(join(dir, tail.newest.file.name), EXISTING_FILE)
@@ -210,6 +246,7 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
     file.size += bytes.length
     seq = nextSeq
     prev = nextPrev
+    headFile = file.file.name
   }
 
   async function drain(): Promise<void> {
@@ -242,6 +279,9 @@ export function createChainedAuditLog(options: ChainedAuditLogOptions): ChainedA
       } catch (error) {
         throw error instanceof WardenError ? error : auditUnavailable(dir, error)
       }
+    },
+    head() {
+      return headFile === undefined || seq === 0 ? undefined : { seq, hash: prev, file: headFile }
     },
     async close(): Promise<void> {
       closed = true

@@ -20,6 +20,8 @@ export interface AuditFinding {
   readonly type: EntityType
   readonly path: string
   readonly action: ContentAction
+  /** The keyed hash of the detected value (HMAC-SHA256, 16 bytes, base64url), when the organisation set a key. */
+  readonly hash?: string | undefined
 }
 
 export interface AuditRecord {

@@ -8,14 +8,29 @@
  * crashed and has not reopened the log yet) or when the next file starts with the `torn-line` event naming it.
  * Retention deletes the oldest files: the first kept entry's `prev` is then taken as given, and the report says
  * where the kept chain starts (`firstSeq` > 1), so an anchor kept elsewhere can be compared with it.
- * Not detectable by a chain alone: removing the newest entries (compare `lastSeq`/`lastHash` with an anchor).
+ * Not detectable by a chain alone: removing the newest entries, or rewriting the whole chain from some entry on.
+ * The signed checkpoints in `checkpoints.jsonl` (audit-checkpoint.ts) are such anchors: once the chain is intact,
+ * each checkpoint's signature is checked, and the entry it names must be in the log with the hash it states
+ * (`rewritten` otherwise) unless retention deleted it; a checkpoint past the log's end means entries were cut.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chainHash, GENESIS_HASH } from './audit-chain.js'
+import { peekCheckpoint, verifyCheckpoint } from './audit-checkpoint.js'
 import { listAuditFiles } from './audit-files.js'
+import { CHECKPOINTS_FILE, readCheckpoints, type CheckpointLine } from './checkpoint-file.js'
 
-export type AuditProblemKind = 'edited' | 'missing' | 'reordered' | 'broken-link' | 'malformed' | 'torn'
+export type AuditProblemKind = 'edited' | 'missing' | 'reordered' | 'broken-link' | 'malformed' | 'torn' | 'rewritten' | 'cut' | 'bad-checkpoint'
+
+/** What the checkpoints said: how many were checked against the log, how many name entries retention deleted, by which keys. */
+export interface CheckpointReport {
+  readonly checked: number
+  readonly beforeRetention: number
+  /** `kid`s of the keys that signed them, in order of first use. */
+  readonly kids: readonly string[]
+  /** The newest checkpoint checked: its entry and time. */
+  readonly latest?: { readonly seq: number; readonly time: string } | undefined
+}
 
 export interface AuditProblem {
   readonly kind: AuditProblemKind
@@ -38,6 +53,8 @@ export interface AuditVerifyReport {
   readonly torn: readonly { readonly file: string; readonly line: number; readonly bytes: number }[]
   /** The first problem found; verification stops there. */
   readonly problem?: AuditProblem | undefined
+  /** Set once the chain is intact: the checkpoints checked (none when there is no checkpoint file). */
+  readonly checkpoints?: CheckpointReport | undefined
 }
 
 interface Parsed {
@@ -70,6 +87,10 @@ function parse(line: string): Parsed | undefined {
  */
 export async function verifyAuditLog(dir: string): Promise<AuditVerifyReport> {
   const files = await listAuditFiles(dir)
+  const checkpointLines = (await readCheckpoints(dir)).lines
+  // The hashes the log holds at the entries checkpoints name.
+  const wanted = new Set(checkpointLines.map((line) => (line.checkpoint === undefined ? undefined : peekCheckpoint(line.checkpoint)?.seq)))
+  const hashesAt = new Map<number, string>()
   const torn: { file: string; line: number; bytes: number }[] = []
   let entries = 0
   let firstSeq = 0
@@ -121,6 +142,7 @@ export async function verifyAuditLog(dir: string): Promise<AuditVerifyReport> {
       entries += 1
       lastSeq = line.seq
       lastHash = line.hash
+      if (wanted.has(line.seq)) hashesAt.set(line.seq, line.hash)
     }
     if (end < bytes.length) {
       // A file holding only a torn line (the crash hit the first write after a rotation) passes the earlier one on.
@@ -129,5 +151,50 @@ export async function verifyAuditLog(dir: string): Promise<AuditVerifyReport> {
     }
   }
   if (pendingTorn !== undefined) torn.push(pendingTorn)
-  return report()
+  const chain = report()
+  const checked = await checkCheckpoints(checkpointLines, chain, hashesAt)
+  return { ...chain, ok: checked.problem === undefined, problem: checked.problem, checkpoints: checked.report }
+}
+
+/** Checks each checkpoint against the intact chain; stops at the first problem. */
+async function checkCheckpoints(
+  lines: readonly CheckpointLine[],
+  chain: AuditVerifyReport,
+  hashesAt: ReadonlyMap<number, string>,
+): Promise<{ report: CheckpointReport; problem?: AuditProblem }> {
+  const kids: string[] = []
+  let checked = 0
+  let beforeRetention = 0
+  let latest: CheckpointReport['latest']
+  const result = (problem?: AuditProblem): { report: CheckpointReport; problem?: AuditProblem } => ({ report: { checked, beforeRetention, kids, latest }, ...(problem === undefined ? {} : { problem }) })
+  for (const { line, checkpoint } of lines) {
+    const at = (kind: AuditProblemKind, what: string): { report: CheckpointReport; problem: AuditProblem } =>
+      result({ kind, file: CHECKPOINTS_FILE, line, message: `${CHECKPOINTS_FILE} line ${line}: ${what}` }) as { report: CheckpointReport; problem: AuditProblem }
+    if (checkpoint === undefined) return at('bad-checkpoint', 'not a checkpoint (edited, or written by something else)')
+    let verified
+    try {
+      verified = await verifyCheckpoint(checkpoint)
+    } catch (error) {
+      return at('bad-checkpoint', `the signature does not verify (${(error as Error).message}): the checkpoint was edited`)
+    }
+    const { claims, kid } = verified
+    if (!kids.includes(kid)) kids.push(kid)
+    const signed = `the checkpoint signed at ${claims.time} for entry ${claims.seq} (${claims.file})`
+    if (chain.entries === 0 || claims.seq < chain.firstSeq) {
+      if (chain.entries > 0 && chain.firstSeq > 1) {
+        beforeRetention += 1
+        continue
+      }
+      if (chain.entries > 0) return at('rewritten', `${signed} names an entry the log does not have: the log was rewritten after this checkpoint`)
+    }
+    if (claims.seq > chain.lastSeq) {
+      return at('cut', `the log ends at entry ${chain.lastSeq}, before ${signed}: entries were removed after this checkpoint`)
+    }
+    if (hashesAt.get(claims.seq) !== claims.hash) {
+      return at('rewritten', `entry ${claims.seq} does not have the hash that ${signed} states: the log was rewritten after this checkpoint`)
+    }
+    checked += 1
+    if (latest === undefined || claims.seq >= latest.seq) latest = { seq: claims.seq, time: claims.time }
+  }
+  return result()
 }

@@ -70,8 +70,11 @@ function render(edit: ReplaceEdit, replaced: string): string {
   return `[MASKED:${edit.type}:****${replaced.replace(NOT_ALPHANUMERIC, '').slice(-4)}]`
 }
 
-/** The text a finding covers: part of a string, of a member name, or a whole number's decimal string. */
-function textOf(value: unknown, finding: ScanFinding): string {
+/**
+ * The text a finding covers: part of a string, of a member name, or a whole number's decimal string. `finding`
+ * must come from `scanJson` over this same value; throws TypeError when it does not fit.
+ */
+export function findingText(value: unknown, finding: ScanFinding): string {
   const tokens = parseJsonPointer(finding.path)
   let current: unknown = value
   let text: string | undefined
@@ -115,7 +118,7 @@ export function applyContentActions<T>(
   for (const finding of findings) {
     let action = effectiveAction(finding.type, decide(finding.type))
     if (action === 'tokenize') {
-      const placeholder = vault?.placeholderFor(finding.type, textOf(value, finding))
+      const placeholder = vault?.placeholderFor(finding.type, findingText(value, finding))
       if (placeholder === undefined) action = 'redact'
       else edits.push({ ...finding, action, placeholder })
     }

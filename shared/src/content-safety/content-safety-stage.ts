@@ -20,13 +20,17 @@
  * Placeholders the host itself sends are ordinary text on the way out (nothing special is done with them). If the
  * server returns one of this session's placeholders the host gets that value, which came from the host to begin with.
  * Server → host requests and notifications are not restored (a sampling request shows the placeholder).
+ *
+ * With `findingHashKey` every finding carries `hash`, the keyed hash of the value it found (finding-hash.ts),
+ * computed here because this is the last place the value is known; without a key there is no `hash`.
  */
 import { isJsonObject, type JsonRpcMessage } from '../jsonrpc/message.js'
 import type { Finding, MessageContext, Operation, Stage, Verdict } from '../pipeline/types.js'
-import { applyContentActions, type ContentDecider } from './apply-content-actions.js'
+import { applyContentActions, findingText, type ContentDecider } from './apply-content-actions.js'
 import { contentBlockedError } from './blocked-error.js'
 import { assertDetectors, type Detector } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
+import { createFindingHasher, type FindingHasher } from './finding-hash.js'
 import { CONTENT_ACTIONS, SECRET_ENTITY_TYPES, type ContentAction, type EntityType } from './entities.js'
 import { scanJson } from './scan-json.js'
 import { replaceAt, scanTargets, valueAt } from './scan-targets.js'
@@ -42,6 +46,11 @@ export interface ContentSafetyStageOptions {
    * its owner controls its lifetime; default: a new vault for this stage, living as long as the stage.
    */
   readonly vault?: TokenVault | undefined
+  /**
+   * The organisation's key for the keyed hashes of findings (settings `audit.findingHashKey`, at least 32 bytes).
+   * Without it findings have no `hash`.
+   */
+  readonly findingHashKey?: Uint8Array | undefined
 }
 
 const SECRET_TYPES = new Set<EntityType>(SECRET_ENTITY_TYPES)
@@ -98,7 +107,13 @@ function modificationsAfter(context: MessageContext, applied: readonly Finding[]
   return modifications.size === context.modifications.length ? context.modifications : [...modifications]
 }
 
-function inspect(context: MessageContext, detectors: readonly Detector[], vault: TokenVault): Verdict {
+interface Inspection {
+  readonly detectors: readonly Detector[]
+  readonly vault: TokenVault
+  readonly hasher: FindingHasher | undefined
+}
+
+function inspect(context: MessageContext, { detectors, vault, hasher }: Inspection): Verdict {
   const decide = deciderFor(context)
   let message = context.message
   const applied: Finding[] = []
@@ -109,7 +124,11 @@ function inspect(context: MessageContext, detectors: readonly Detector[], vault:
     const findings = scanJson(value, { detectors, key: target.key })
     if (findings.length === 0) continue
     const result = applyContentActions(value, findings, decide, { vault })
-    for (const finding of result.applied) applied.push({ ...finding, path: target.base + finding.path })
+    // `applied` lists the findings in the order they were given, so a finding's value is found by its index.
+    result.applied.forEach((finding, i) => {
+      const path = target.base + finding.path
+      applied.push(hasher === undefined ? { ...finding, path } : { ...finding, path, hash: hasher(findingText(value, findings[i] as (typeof findings)[number])) })
+    })
     for (const type of result.blocked) blocked.add(type)
     if (result.value !== value) message = replaceAt(message, target.location, result.value)
   }
@@ -131,7 +150,7 @@ function inspect(context: MessageContext, detectors: readonly Detector[], vault:
  * Creates the content-safety stage. Throws TypeError when `detectors` is not a non-empty array of detectors.
  * Deny errors are `ERR_CONTENT_BLOCKED` with `details.types` (the blocked types) and never the values.
  *
- * Throws TypeError when `vault` is given and is not a TokenVault.
+ * Throws TypeError when `vault` is given and is not a TokenVault, or `findingHashKey` is shorter than 32 bytes.
  *
  * @example
  * const vault = createTokenVault() // one per session
@@ -144,6 +163,7 @@ export function contentSafetyStage(options: ContentSafetyStageOptions = {}): Sta
   if (detectors.length === 0) throw new TypeError('"detectors" must list at least one detector; leave it out to use DEFAULT_DETECTORS')
   const vault = options.vault ?? createTokenVault()
   if (!isTokenVault(vault)) throw new TypeError('"vault" must be a TokenVault (createTokenVault()) or left out')
-  const chosen = Object.freeze([...detectors])
-  return { name: 'content-safety', process: (context) => inspect(context, chosen, vault) }
+  const hasher = options.findingHashKey === undefined ? undefined : createFindingHasher(options.findingHashKey)
+  const inspection: Inspection = { detectors: Object.freeze([...detectors]), vault, hasher }
+  return { name: 'content-safety', process: (context) => inspect(context, inspection) }
 }

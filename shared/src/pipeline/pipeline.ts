@@ -92,7 +92,7 @@ function toRecord(id: string, context: MessageContext, verdict: Outcome | Verdic
     stage: error?.stage,
     reasons: decision?.ruleIds ?? [],
     policyRevision: decision?.revision,
-    findings: context.findings.map((f) => ({ type: f.type, path: f.path, action: f.action })),
+    findings: context.findings.map((f) => (f.hash === undefined ? { type: f.type, path: f.path, action: f.action } : { type: f.type, path: f.path, action: f.action, hash: f.hash })),
     modifications: context.modifications,
     outcome: denied ? ('id' in context.message ? 'denied' : 'dropped') : isResult ? resultOutcome(context) : 'forwarded',
     latencyMs: Math.round(latencyMs * 1000) / 1000,

@@ -63,6 +63,11 @@ export interface Finding {
   readonly end: number
   /** What was done about it. */
   readonly action: ContentAction
+  /**
+   * The keyed hash of the value (HMAC-SHA256 with the organisation's key, 16 bytes, base64url; finding-hash.ts),
+   * when the content-safety stage has a key: the same value gives the same hash everywhere, the value stays unknown.
+   */
+  readonly hash?: string | undefined
 }
 
 export interface RateLimitSpec {

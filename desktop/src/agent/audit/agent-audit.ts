@@ -3,7 +3,7 @@
  * files that proxies wrote while the agent was unreachable: when the agent starts, and again at most every
  * `spoolCheckMs` while records arrive (a proxy that reconnects appends soon after).
  */
-import { createChainedAuditLog, systemClock, type AuditLogEvent, type AuditRecord, type AuditSink, type Clock } from '@mcp-warden/core'
+import { createChainedAuditLog, systemClock, type ChainedAuditLog, type AuditLogEvent, type AuditRecord, type AuditSink, type Clock } from '@mcp-warden/core'
 import { ingestAuditSpool } from './audit-spool.js'
 
 export interface AgentAuditOptions {
@@ -18,12 +18,18 @@ export interface AgentAuditOptions {
   readonly spoolCheckMs?: number | undefined
   /** Told about what the log writes about itself: a torn line found at start, a spool file taken in. */
   readonly onEvent?: ((event: AuditLogEvent) => void) | undefined
+  /** With shipping: the file the shipper reads (see `createChainedAuditLog`); retention never deletes it or later files. */
+  readonly shippedBefore?: (() => Promise<string | undefined>) | undefined
+  /** Told when retention keeps files past its caps because they are not shipped yet. */
+  readonly onWarning?: ((message: string) => void) | undefined
 }
 
 export interface AgentAudit extends AuditSink {
   append(record: AuditRecord): Promise<void>
   /** Opens the log and takes in the spool. Never rejects: failures go to `onError`, and appends then reject. */
   start(): Promise<void>
+  /** The newest entry on disk, for checkpoints. */
+  head(): ReturnType<ChainedAuditLog['head']>
   close(): Promise<void>
 }
 
@@ -49,6 +55,8 @@ export function createAgentAudit(
     clock,
     onEvent: options.onEvent,
     onError,
+    shippedBefore: options.shippedBefore,
+    onWarning: options.onWarning,
   })
   const { spoolDir } = options
   const spoolCheckMs = options.spoolCheckMs ?? DEFAULT_SPOOL_CHECK_MS
@@ -73,6 +81,7 @@ export function createAgentAudit(
       if (spoolDir !== undefined && ingesting === undefined && clock.monotonic() - lastSpoolCheck >= spoolCheckMs) void ingest()
       return written
     },
+    head: () => log.head(),
     async start() {
       try {
         await log.open()

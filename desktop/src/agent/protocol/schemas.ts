@@ -81,7 +81,9 @@ export const auditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
   stage: z.enum(STAGES).optional(),
   reasons: z.array(peerText).max(1000),
   policyRevision: text.optional(),
-  findings: z.array(z.strictObject({ type: z.enum(ENTITY_TYPES), path: peerText, action: z.enum(CONTENT_ACTIONS) })).max(10000),
+  findings: z
+    .array(z.strictObject({ type: z.enum(ENTITY_TYPES), path: peerText, action: z.enum(CONTENT_ACTIONS), hash: z.string().regex(/^[A-Za-z0-9_-]{22}$/).optional() }))
+    .max(10000),
   modifications: z.array(peerText).max(10000),
   outcome: z.enum(['forwarded', 'denied', 'dropped', 'ok', 'error', 'tool-error']),
   latencyMs: z.number().finite(),

@@ -1,10 +1,23 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { appendFile, mkdtemp, rm, stat } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createChainedAuditLog, type AuditLogEntry } from '@mcp-warden/core'
+import {
+  appendCheckpoint,
+  checkpointSigningKey,
+  CHECKPOINTS_FILE,
+  createChainedAuditLog,
+  generateCheckpointJwk,
+  listAuditFiles,
+  peekCheckpoint,
+  readAuditFile,
+  readCheckpoints,
+  verifyCheckpoint,
+  type AuditLogEntry,
+  type SignedCheckpoint,
+} from '@mcp-warden/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAuditShipper, type AuditShipFormat } from './audit-shipper.js'
 import { writeShipCursor } from './ship-cursor.js'
@@ -216,4 +229,54 @@ describe('createAuditShipper', () => {
     expect(third.severityText).toBe('WARN')
     expect(attributes).toMatchObject({ 'mcp_warden.record.id': body.id, 'mcp_warden.seq': '3', 'mcp_warden.hash': body.hash, 'mcp_warden.decision': 'deny', 'mcp_warden.server': 'fs', 'mcp_warden.tool': 'write_file', 'enduser.id': 'alice-sub' })
   })
+
+  it('sends each checkpoint once the entry it names was sent, on its own when no entry waits, and a line that is not one never', async () => {
+    const key = await checkpointSigningKey(generateCheckpointJwk())
+    const auditDir = join(dir, 'audit')
+    await writeRecords(10)
+    const hashOf = async (seq: number) => (await readAuditFileEntries(auditDir)).find((entry) => entry.seq === seq)?.hash ?? ''
+    const head = async (seq: number) => key.sign({ seq, file: 'audit-x.jsonl', hash: await hashOf(seq), time: '2026-12-04T12:00:00.000Z' })
+    await appendCheckpoint(auditDir, await head(3))
+    await appendFile(join(auditDir, CHECKPOINTS_FILE), 'not a checkpoint\n')
+    await appendCheckpoint(auditDir, await head(10))
+    // A checkpoint of an entry not in the log yet (as the agent never writes one): held back until it is.
+    await appendCheckpoint(auditDir, await key.sign({ seq: 11, file: 'audit-x.jsonl', hash: 'h', time: '2026-12-04T12:00:01.000Z' }))
+    const errors: unknown[] = []
+    shipper('warden', errors).start()
+    const checkpointSeqs = () => collector.bodies.flatMap(({ body }) => (body.checkpoints as SignedCheckpoint[]).map((c) => peekCheckpoint(c)?.seq))
+    await collector.until(() => checkpointSeqs().includes(10))
+    const seen = new Set<number>()
+    for (const { body } of collector.bodies) {
+      for (const entry of body.records as Array<{ seq: number }>) seen.add(entry.seq)
+      for (const checkpoint of body.checkpoints as SignedCheckpoint[]) expect(seen.has((await verifyCheckpoint(checkpoint)).claims.seq)).toBe(true)
+    }
+    expect(checkpointSeqs()).toEqual([3, 10])
+    expect(errors.map(String)).toContain('Error: checkpoints.jsonl at byte ' + (await readCheckpoints(auditDir)).lines[1]?.start + ' is not a checkpoint; it is not shipped (run `mcp-warden audit verify`).')
+    // Entry 11 arrives: its checkpoint follows in the next batch.
+    await writeRecords(1, 11)
+    await collector.until(() => checkpointSeqs().includes(11))
+    expect(checkpointSeqs()).toEqual([3, 10, 11])
+  })
+
+  it('sends a checkpoint in OTLP as a log record of its own, the JWS and key in the body', async () => {
+    const key = await checkpointSigningKey(generateCheckpointJwk())
+    await writeRecords(2)
+    const entries = await readAuditFileEntries(join(dir, 'audit'))
+    const signed = await key.sign({ seq: 2, file: 'audit-x.jsonl', hash: entries[1]?.hash ?? '', time: '2026-12-04T12:00:00.000Z' })
+    await appendCheckpoint(join(dir, 'audit'), signed)
+    shipper('otlp').start()
+    const logRecords = () => collector.bodies.flatMap(({ body }) => body.resourceLogs[0].scopeLogs[0].logRecords)
+    await collector.until(() => logRecords().length >= 3)
+    const checkpoint = logRecords()[2]
+    expect(JSON.parse(checkpoint.body.stringValue)).toEqual(signed)
+    const attributes = Object.fromEntries(checkpoint.attributes.map((a: any) => [a.key, a.value.stringValue ?? a.value.intValue]))
+    expect(attributes).toEqual({ 'mcp_warden.event': 'checkpoint', 'mcp_warden.seq': '2', 'mcp_warden.hash': entries[1]?.hash, 'mcp_warden.checkpoint.kid': key.kid })
+  })
 })
+
+/** Every entry of the log in `auditDir`, in order. */
+async function readAuditFileEntries(auditDir: string): Promise<Array<{ seq: number; hash: string }>> {
+  const entries: Array<{ seq: number; hash: string }> = []
+  for (const file of await listAuditFiles(auditDir)) entries.push(...(await readAuditFile(auditDir, file.name)).entries)
+  return entries
+}

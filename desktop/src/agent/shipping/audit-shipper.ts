@@ -3,10 +3,12 @@
  * collector: reads the files in order from a durable cursor, POSTs batches with the user's token, retries with
  * exponential backoff and jitter, never skips, and moves the cursor only after the collector acknowledged (2xx).
  * Delivery is at least once; every record carries its `id` (and `seq`) for de-duplication.
+ * Signed checkpoints (`checkpoints.jsonl`) go with the batches, each once the entry it names was sent (in the same
+ * batch or an earlier one), and on their own when no entry is waiting; their offset is kept in the same cursor.
  */
 import { open } from 'node:fs/promises'
 import { join } from 'node:path'
-import { listAuditFiles } from '@mcp-warden/core'
+import { listAuditFiles, peekCheckpoint, readCheckpoints, type SignedCheckpoint } from '@mcp-warden/core'
 import { toOtlpLogs, type ChainedEntry } from './otlp.js'
 import { readShipCursor, writeShipCursor, type ShipCursor } from './ship-cursor.js'
 
@@ -45,8 +47,27 @@ export interface AuditShipper {
 
 interface Batch {
   readonly entries: ChainedEntry[]
-  readonly lines: string[]
+  readonly checkpoints: SignedCheckpoint[]
   readonly next: ShipCursor
+}
+
+/**
+ * Adds the checkpoints after the cursor's offset that name entries up to the batch's head (`next.seq`), in file
+ * order, stopping at the first that names a later entry. A line that is not a checkpoint is passed over (and
+ * reported): it cannot be verified by anyone, and `audit verify` names it.
+ */
+async function withCheckpoints(dir: string, batch: Omit<Batch, 'checkpoints'>, from: number, report: (error: unknown) => void): Promise<Batch> {
+  const { lines } = await readCheckpoints(dir, from)
+  const checkpoints: SignedCheckpoint[] = []
+  let checkpointOffset = from
+  for (const line of lines) {
+    const claims = line.checkpoint === undefined ? undefined : peekCheckpoint(line.checkpoint)
+    if (claims === undefined) report(new Error(`checkpoints.jsonl at byte ${line.start} is not a checkpoint; it is not shipped (run \`mcp-warden audit verify\`).`))
+    else if (claims.seq > batch.next.seq) break
+    else checkpoints.push(line.checkpoint as SignedCheckpoint)
+    checkpointOffset = line.end
+  }
+  return { ...batch, checkpoints, next: { ...batch.next, checkpointOffset } }
 }
 
 const NEWLINE = 0x0a
@@ -58,7 +79,7 @@ function fileOrder(name: string): number {
 }
 
 /** The next batch after `cursor`, or undefined when everything is shipped. Moves past finished files. */
-async function readBatch(dir: string, cursor: ShipCursor | undefined, maxLines: number, maxBytes: number): Promise<Batch | undefined> {
+async function readBatch(dir: string, cursor: ShipCursor | undefined, maxLines: number, maxBytes: number): Promise<Omit<Batch, 'checkpoints'> | undefined> {
   const files = (await listAuditFiles(dir)).map((file) => file.name)
   // The cursor's file, or (deleted by retention) the first file written after it.
   let index = cursor === undefined ? 0 : files.indexOf(cursor.file)
@@ -80,7 +101,6 @@ async function readBatch(dir: string, cursor: ShipCursor | undefined, maxLines: 
       await handle.close()
     }
     const entries: ChainedEntry[] = []
-    const lines: string[] = []
     let consumed = 0
     while (entries.length < maxLines) {
       const end = buffer.indexOf(NEWLINE, consumed)
@@ -90,11 +110,10 @@ async function readBatch(dir: string, cursor: ShipCursor | undefined, maxLines: 
       consumed = end + 1
       const entry = JSON.parse(line) as ChainedEntry
       entries.push(entry)
-      lines.push(line)
       seq = entry.seq
       hash = entry.hash
     }
-    if (entries.length > 0) return { entries, lines, next: { file, offset: offset + consumed, seq, hash } }
+    if (entries.length > 0) return { entries, next: { file, offset: offset + consumed, seq, hash, checkpointOffset: cursor?.checkpointOffset ?? 0 } }
     if (buffer.length === maxBytes && maxBytes > 0) throw new RangeError(`An audit line in ${file} at byte ${offset} is longer than the batch limit of ${maxBytes} bytes.`)
   }
   return undefined
@@ -142,8 +161,8 @@ export function createAuditShipper(options: AuditShipperOptions): AuditShipper {
     const last = batch.next
     const body =
       format === 'otlp'
-        ? toOtlpLogs(batch.entries, { ...options.agent, 'service.name': 'mcp-warden-agent', 'mcp_warden.head.seq': String(last.seq), 'mcp_warden.head.hash': last.hash })
-        : { agent: options.agent, head: { seq: last.seq, hash: last.hash }, records: batch.entries }
+        ? toOtlpLogs(batch.entries, { ...options.agent, 'service.name': 'mcp-warden-agent', 'mcp_warden.head.seq': String(last.seq), 'mcp_warden.head.hash': last.hash }, batch.checkpoints)
+        : { agent: options.agent, head: { seq: last.seq, hash: last.hash }, records: batch.entries, checkpoints: batch.checkpoints }
     const response = await doFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -159,8 +178,12 @@ export function createAuditShipper(options: AuditShipperOptions): AuditShipper {
     let failures = 0
     while (!stop.signal.aborted) {
       try {
-        const batch = await readBatch(options.dir, cursor, maxLines, maxBytes)
-        if (batch === undefined) {
+        const from = cursor?.checkpointOffset ?? 0
+        const read = await readBatch(options.dir, cursor, maxLines, maxBytes)
+        // Nothing new in the log: checkpoints of entries already shipped may still be waiting.
+        const base = read ?? (cursor === undefined ? undefined : { entries: [], next: cursor })
+        const batch = base === undefined ? undefined : await withCheckpoints(options.dir, base, from, (error) => options.onError?.(error))
+        if (batch === undefined || (batch.entries.length === 0 && batch.next.checkpointOffset === from)) {
           await delay(pollMs, stop.signal)
           continue
         }

@@ -1,7 +1,8 @@
 /**
  * desktop/src/agent/shipping/otlp.ts — audit entries as an OTLP/HTTP JSON logs request (ExportLogsServiceRequest),
- * for collectors and SIEM pipelines that take OpenTelemetry logs.
+ * for collectors and SIEM pipelines that take OpenTelemetry logs; signed checkpoints follow as log records of their own.
  */
+import { peekCheckpoint, type SignedCheckpoint } from '@mcp-warden/core'
 
 /** One chained entry of the audit log, as parsed from its line. */
 export type ChainedEntry = Readonly<Record<string, unknown>> & { readonly seq: number; readonly hash: string }
@@ -24,7 +25,7 @@ function attribute(key: string, value: unknown): OtlpAttribute[] {
  * @example
  * await fetch(url, { method: 'POST', body: JSON.stringify(toOtlpLogs(entries, { 'service.instance.id': agentId })) })
  */
-export function toOtlpLogs(entries: readonly ChainedEntry[], resource: Readonly<Record<string, string>>): unknown {
+export function toOtlpLogs(entries: readonly ChainedEntry[], resource: Readonly<Record<string, string>>, checkpoints: readonly SignedCheckpoint[] = []): unknown {
   const logRecords = entries.map((entry) => {
     const time = typeof entry.time === 'string' ? Date.parse(entry.time) : Number.NaN
     const identity = entry.identity as { subject?: unknown; email?: unknown } | null | undefined
@@ -50,6 +51,22 @@ export function toOtlpLogs(entries: readonly ChainedEntry[], resource: Readonly<
       ],
     }
   })
+  // A checkpoint: body the `{ jws, key }` object as JSON, its claims (unverified: the collector verifies) as attributes.
+  for (const checkpoint of checkpoints) {
+    const claims = peekCheckpoint(checkpoint)
+    logRecords.push({
+      timeUnixNano: claims === undefined ? '0' : `${BigInt(Date.parse(claims.time)) * 1_000_000n}`,
+      severityNumber: 9,
+      severityText: 'INFO',
+      body: { stringValue: JSON.stringify(checkpoint) },
+      attributes: [
+        ...attribute('mcp_warden.event', 'checkpoint'),
+        ...attribute('mcp_warden.seq', claims?.seq),
+        ...attribute('mcp_warden.hash', claims?.hash),
+        ...attribute('mcp_warden.checkpoint.kid', checkpoint.key.kid),
+      ],
+    })
+  }
   return {
     resourceLogs: [
       {

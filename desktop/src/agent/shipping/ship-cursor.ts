@@ -13,6 +13,8 @@ export interface ShipCursor {
   /** `seq` and `hash` of the last acknowledged entry (0 and '' before the first). */
   readonly seq: number
   readonly hash: string
+  /** Bytes of the checkpoint file (`checkpoints.jsonl`) already acknowledged; 0 when absent (older cursors). */
+  readonly checkpointOffset?: number | undefined
 }
 
 /**
@@ -34,7 +36,10 @@ export async function readShipCursor(path: string): Promise<ShipCursor | undefin
   if (typeof value.file !== 'string' || typeof value.offset !== 'number' || typeof value.seq !== 'number' || typeof value.hash !== 'string') {
     throw new TypeError(`The audit shipping cursor ${path} is not a cursor. Delete it to ship the log again from the start.`)
   }
-  return { file: value.file, offset: value.offset, seq: value.seq, hash: value.hash }
+  if (value.checkpointOffset !== undefined && typeof value.checkpointOffset !== 'number') {
+    throw new TypeError(`The audit shipping cursor ${path} is not a cursor. Delete it to ship the log again from the start.`)
+  }
+  return { file: value.file, offset: value.offset, seq: value.seq, hash: value.hash, checkpointOffset: value.checkpointOffset ?? 0 }
 }
 
 /**
