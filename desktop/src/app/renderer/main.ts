@@ -83,7 +83,7 @@ function start(): void {
     if (status === undefined) return
     const agentDown = status.agent.state === 'down'
     const signedOut = status.session?.state === 'signed-out' && route !== 'sign-in'
-    const stale = status.policy?.stale === true
+    const stale = status.policy?.stale === true && route !== 'policy'
     replaceKeepingFocus(
       banner,
       agentDown && route !== 'status'

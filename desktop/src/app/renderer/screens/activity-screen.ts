@@ -9,6 +9,7 @@ import { errorMessage } from '../api.js'
 import { type AppContext, every, type Screen } from '../context.js'
 import { button, empty, h, notice, replaceKeepingFocus } from '../dom.js'
 import { exact, when } from '../format.js'
+import { denialMeaning } from './denial-words.js'
 
 type Filter = IpcRequest<'audit:query'>['filter']
 type Period = 'any' | 'hour' | 'today' | 'week'
@@ -57,6 +58,7 @@ function detailPane(entry: AuditEntry, close: () => void): HTMLElement {
       field('Who', entry.user ?? 'Not signed in'),
       field('When', exact(entry.time)),
       ...(entry.stage === undefined ? [] : [field('Decided at', entry.stage)]),
+      ...(entry.decision === 'deny' ? [field('Why', denialMeaning(entry.code))] : []),
       field('Rules and reasons', entry.reasons.length === 0 ? h('span', { class: 'muted' }, 'None recorded') : h('ul', { class: 'reasons' }, entry.reasons.map((reason) => h('li', {}, reason)))),
       field('Policy revision', entry.policyRevision ?? '—'),
       field('Outcome', entry.outcome),
@@ -92,13 +94,13 @@ export function activityScreen(context: AppContext): Screen {
   const toolInput = h('input', { id: 'f-tool', type: 'search', placeholder: 'Any tool', autocomplete: 'off', onchange: () => changed() })
   const decisionSelect = h('select', { id: 'f-decision', onchange: () => changed() }, h('option', { value: '' }, 'Allowed and blocked'), h('option', { value: 'allow' }, 'Allowed'), h('option', { value: 'deny' }, 'Blocked'))
   const periodSelect = h('select', { id: 'f-period', onchange: () => changed() }, h('option', { value: 'hour' }, 'Last hour'), h('option', { value: 'today', selected: true }, 'Today'), h('option', { value: 'week' }, 'Last 7 days'), h('option', { value: 'any' }, 'Any time'))
-  const liveButton = button('Pause', () => {
+  const liveButton = button('Pause live updates', () => {
     live = !live
-    liveButton.textContent = live ? 'Pause' : 'Resume'
+    liveButton.textContent = live ? 'Pause live updates' : 'Resume live updates'
     liveButton.setAttribute('aria-pressed', String(!live))
     liveState.textContent = live ? 'Live' : 'Paused'
     liveState.className = live ? 'live on' : 'live'
-  }, { class: 'secondary', 'aria-pressed': 'false' })
+  }, { class: 'secondary small-button', 'aria-pressed': 'false' })
   const liveState = h('span', { class: 'live on', 'aria-hidden': 'true' }, 'Live')
   const label = (target: string, text: string): HTMLElement => h('label', { for: target }, text)
   const filters = h(
@@ -108,11 +110,10 @@ export function activityScreen(context: AppContext): Screen {
     h('div', { class: 'field' }, label('f-tool', 'Tool'), toolInput),
     h('div', { class: 'field' }, label('f-decision', 'Decision'), decisionSelect),
     h('div', { class: 'field' }, label('f-period', 'Time'), periodSelect),
-    h('div', { class: 'field field-end' }, liveState, liveButton),
   )
   const list = h('div', { class: 'list' })
   const side = h('div', { class: 'side' })
-  const element = h('div', {}, h('h1', { tabindex: -1 }, 'Activity'), filters, h('div', { class: 'split' }, list, side))
+  const element = h('div', {}, h('div', { class: 'title-row' }, h('h1', { tabindex: -1 }, 'Activity'), h('div', { class: 'live-controls' }, liveState, liveButton)), filters, h('div', { class: 'split' }, list, side))
 
   const knowServer = (name: string): void => {
     if (servers.has(name)) return
@@ -142,9 +143,9 @@ export function activityScreen(context: AppContext): Screen {
       h('td', {}, button(when(entry.time), () => open(entry), { class: 'row-button', 'data-key': `row-${entry.id}`, 'aria-label': `${entry.decision === 'allow' ? 'Allowed' : 'Blocked'}: ${entry.target ?? entry.method} on ${entry.server} at ${when(entry.time)}. Show details`, 'aria-expanded': String(selected?.id === entry.id) })),
       h('td', {}, entry.server),
       h('td', {}, h('span', { class: 'target' }, entry.target ?? entry.method)),
-      h('td', {}, entry.user ?? h('span', { class: 'muted' }, '—')),
+      h('td', { class: 'col-who' }, entry.user ?? h('span', { class: 'muted' }, '—')),
       h('td', {}, decisionBadge(entry)),
-      h('td', { class: 'why' }, entry.decision === 'deny' ? (entry.reasons[0] ?? entry.code ?? '') : h('span', { class: 'muted' }, entry.reasons[0] ?? '')),
+      h('td', { class: 'why col-why' }, entry.decision === 'deny' ? (entry.reasons[0] ?? denialMeaning(entry.code)) : h('span', { class: 'muted' }, entry.reasons[0] ?? '')),
     )
 
   let freshIds = new Set<string>()
@@ -174,7 +175,7 @@ export function activityScreen(context: AppContext): Screen {
         'table',
         { class: 'table activity', 'aria-describedby': 'activity-count' },
         h('caption', { id: 'activity-count', class: 'visually-hidden' }, `${shown.length} calls, newest first`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Server'), h('th', { scope: 'col' }, 'Tool'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Decision'), h('th', { scope: 'col' }, 'Why'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Server'), h('th', { scope: 'col' }, 'Tool'), h('th', { scope: 'col', class: 'col-who' }, 'Who'), h('th', { scope: 'col' }, 'Decision'), h('th', { scope: 'col', class: 'col-why' }, 'Why'))),
         h('tbody', {}, shown.map((entry) => row(entry, freshIds.has(entry.id)))),
       ),
     )

@@ -115,7 +115,7 @@ export function clientsScreen(context: AppContext): Screen {
     const nothing = planned.plan.diff === ''
     return h(
       'section',
-      { class: 'card plan', 'aria-labelledby': 'plan-h' },
+      { class: 'section plan', 'aria-labelledby': 'plan-h' },
       h('h2', { id: 'plan-h' }, `${planned.plan.action === 'install' ? 'Protect' : 'Remove protection from'} ${label}`),
       h('p', { class: 'muted small' }, h('code', {}, planned.plan.configPath)),
       nothing ? h('p', {}, 'Nothing to change: this client is already as asked.') : [h('ul', { class: 'reasons' }, planned.plan.summary.map((line) => h('li', {}, line))), diffView(planned.plan.diff)],
