@@ -88,6 +88,7 @@ const clipboard: string[] = []
 let loginItem = false
 
 async function shot(name: string): Promise<void> {
+  await page.mouse.move(1170, 750) // no hover effect in the picture
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' })
 }
 
@@ -212,7 +213,6 @@ describe.skipIf(skip)(title, () => {
     startAgent(env)
     await go('Status')
     await page.getByText('Signed out', { exact: true }).waitFor({ timeout: 15_000 })
-    await page.getByText('You are signed out.').waitFor()
     await shot('status-signed-out')
     await page.getByRole('button', { name: 'Sign in', exact: true }).first().click()
     await page.getByRole('heading', { name: 'Sign in to MCP Warden' }).waitFor()
@@ -446,6 +446,8 @@ describe.skipIf(skip)(title, () => {
   it('signs out from the status screen, and no answer broke the contract or the CSP', async () => {
     await go('Status')
     await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByText('Signed out', { exact: true }).waitFor()
+    await go('Activity')
     await page.getByText('You are signed out.').waitFor()
     expect(view.violations).toEqual([])
   })

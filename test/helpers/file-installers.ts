@@ -44,8 +44,8 @@ function lineDiff(path: string, before: string, after: string): string {
       lines.push(` ${a[i]}`)
       i += 1
       j += 1
-    } else if (j < b.length && (i === a.length || common[i]![j + 1]! >= common[i + 1]![j]!)) lines.push(`+${b[j++]}`)
-    else lines.push(`-${a[i++]}`)
+    } else if (i < a.length && (j === b.length || common[i + 1]![j]! >= common[i]![j + 1]!)) lines.push(`-${a[i++]}`)
+    else lines.push(`+${b[j++]}`)
   }
   return [`--- ${path}`, `+++ ${path}`, `@@ -1,${a.length} +1,${b.length} @@`, ...lines].join('\n')
 }

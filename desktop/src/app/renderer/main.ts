@@ -82,7 +82,8 @@ function start(): void {
   function renderBanner(): void {
     if (status === undefined) return
     const agentDown = status.agent.state === 'down'
-    const signedOut = status.session?.state === 'signed-out' && route !== 'sign-in'
+    // The status screen's session card says it, with its own button.
+    const signedOut = status.session?.state === 'signed-out' && route !== 'sign-in' && route !== 'status'
     const stale = status.policy?.stale === true && route !== 'policy'
     replaceKeepingFocus(
       banner,

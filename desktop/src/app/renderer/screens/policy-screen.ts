@@ -28,7 +28,7 @@ function ruleCard(rule: Rule): HTMLElement {
   )
 }
 
-function describe(view: PolicyView, context: AppContext): HTMLElement[] {
+function describe(view: PolicyView, context: AppContext): (HTMLElement | null)[] {
   const { brief } = view
   if (brief.source !== 'central') {
     return [
@@ -47,7 +47,7 @@ function describe(view: PolicyView, context: AppContext): HTMLElement[] {
     view.location === null ? null : h('div', {}, h('dt', {}, 'From'), h('dd', {}, h('code', {}, view.location))),
   )
   return [
-    brief.stale ? notice('warning', 'The policy is stale', h('p', {}, `Every protected call is refused: ${staleReason(brief)}`), button('Check again', () => void context.refresh(), { class: 'secondary', 'data-key': 'recheck' })) : h('span', {}),
+    brief.stale ? notice('warning', 'The policy is stale', h('p', {}, `Every protected call is refused: ${staleReason(brief)}`), button('Check again', () => void context.refresh(), { class: 'secondary', 'data-key': 'recheck' })) : null,
     facts,
     view.rules.length === 0
       ? empty('No rules', h('p', {}, 'Without rules every call is refused.'))
