@@ -408,7 +408,7 @@ describe.skipIf(skip)(title, () => {
       await go('Status')
       // The session was not signed in for the policy URL (a resource named at sign-in): the IdP refuses to renew it
       // for that audience and the agent reports the person signed out. Sign in again, from the app.
-      await page.getByText('You are signed out.').waitFor({ timeout: 20_000 })
+      await page.getByText('Signed out', { exact: true }).waitFor({ timeout: 20_000 })
       await page.getByRole('button', { name: 'Sign in', exact: true }).first().click()
       await page.getByRole('button', { name: /Sign in with a code/ }).click()
       await idp.approveDevice((await page.getByTestId('user-code').textContent()) ?? '', 'alice')
