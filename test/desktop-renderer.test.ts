@@ -84,6 +84,8 @@ let view: RendererPage
 let page: Page
 const agents: ChildProcess[] = []
 const opened: string[] = []
+/** What "the browser" does with an address the app opens; by default nothing (the device page is not visited). */
+let browse: (url: string) => void = () => undefined
 const clipboard: string[] = []
 let loginItem = false
 
@@ -134,7 +136,10 @@ function focused(): Promise<string> {
 function createBackend(backendEnv: Record<string, string>): Promise<AppBackend> {
   return createAppBackend({
     env: backendEnv,
-    openExternal: async (url) => void opened.push(url),
+    openExternal: async (url) => {
+      opened.push(url)
+      browse(url)
+    },
     writeClipboard: (text) => void clipboard.push(text),
     launcher: { command: CLI, args: [] },
     installers: createFileInstallers({ 'claude-desktop': join(dir, 'home', 'claude_desktop_config.json'), cursor: join(dir, 'home', 'cursor-mcp.json') }),
@@ -443,12 +448,26 @@ describe.skipIf(skip)(title, () => {
     }
   })
 
-  it('signs out from the status screen, and no answer broke the contract or the CSP', async () => {
+  it('signs out, cancels a code sign-in, signs in with the browser (PKCE), and no answer broke the contract or the CSP', async () => {
     await go('Status')
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByText('Signed out', { exact: true }).waitFor()
     await go('Activity')
     await page.getByText('You are signed out.').waitFor()
+
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.getByRole('button', { name: /Sign in with a code/ }).click()
+    await page.getByTestId('user-code').waitFor()
+    expect(await page.getByText(/The code expires in \d+:\d\d\./).count()).toBe(1)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await page.getByRole('button', { name: /Sign in with a code/ }).waitFor()
+    expect(await page.getByRole('alert').count()).toBe(0)
+
+    // The person's browser: the development IdP's pages, signing in as alice and allowing.
+    browse = (url) => void idp.authorize(url, { accountId: 'alice' })
+    await page.getByRole('button', { name: /Sign in with this browser/ }).click()
+    await page.getByText('Alice Example').waitFor({ timeout: 20_000 })
+    expect(opened.at(-1)).toMatch(/code_challenge_method=S256/)
     expect(view.violations).toEqual([])
   })
 })

@@ -65,15 +65,14 @@ export function createSignIn(options: SignInOptions): SignInHandlers {
       method === 'device'
         ? session.loginWithDeviceCode({
             signal,
-            onUserCode: (userCode, verificationUri, complete) =>
+            onUserCode: (userCode, verificationUri, complete, expiresInSeconds = 600) =>
               shown({
                 kind: 'device',
                 flowId,
                 userCode,
                 verificationUri,
                 ...(complete === undefined ? {} : { verificationUriComplete: complete }),
-                // RFC 8628 codes live minutes; the IdP's expiry is not passed up, so the default 10 minutes is shown.
-                expiresAt: Date.now() + 10 * 60 * 1000,
+                expiresAt: Date.now() + expiresInSeconds * 1000,
               }),
           })
         : session.loginWithBrowser({ signal, openBrowser: async (url) => (await options.openExternal(url), shown({ kind: 'browser', flowId })) })

@@ -84,7 +84,6 @@ export function clientsScreen(context: AppContext): Screen {
     }
     plan = undefined
     await load()
-    ;(content.querySelector('.notice') as HTMLElement | null)?.focus()
   }
 
   const clientCard = (client: Client): HTMLElement => {

@@ -6,6 +6,7 @@ import type { IpcAnswer } from '../../contract/ipc-contract.js'
 import { errorCode, errorMessage } from '../api.js'
 import type { AppContext, Screen } from '../context.js'
 import { button, h, notice, replaceKeepingFocus } from '../dom.js'
+import { countdown } from '../format.js'
 
 type Started = IpcAnswer<'signin:start'>
 
@@ -16,9 +17,11 @@ export function signInScreen(context: AppContext): Screen {
   const element = h('div', { class: 'narrow' }, heading, body)
   let flowId: string | undefined
   let disposed = false
+  let timer: ReturnType<typeof setInterval> | undefined
 
   const choose = (problem?: string): void => {
     flowId = undefined
+    clearInterval(timer)
     replaceKeepingFocus(
       body,
       problem === undefined ? null : notice('error', 'The sign-in did not complete', h('p', {}, problem)),
@@ -38,6 +41,7 @@ export function signInScreen(context: AppContext): Screen {
 
   const showDevice = (started: Extract<Started, { kind: 'device' }>): void => {
     const open = started.verificationUriComplete ?? started.verificationUri
+    const expiry = h('span', { class: 'countdown' }, countdown(started.expiresAt))
     const copy = button('Copy code', () => {
       void context.api['clipboard:write']({ text: started.userCode }).then(
         () => {
@@ -59,7 +63,9 @@ export function signInScreen(context: AppContext): Screen {
         button('Cancel', () => void cancel(), { class: 'link', 'data-key': 'cancel' }),
       ),
       h('p', { class: 'muted waiting', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Waiting for you to approve the sign-in…'),
+      h('p', { class: 'muted small' }, 'The code expires in ', expiry, '.'),
     )
+    timer = setInterval(() => (expiry.textContent = countdown(started.expiresAt)), 1000)
     ;(body.querySelector('[data-key="open"]') as HTMLElement | null)?.focus()
   }
 
@@ -105,6 +111,7 @@ export function signInScreen(context: AppContext): Screen {
     element,
     dispose() {
       disposed = true
+      clearInterval(timer)
       void cancel()
     },
   }
