@@ -24,8 +24,8 @@ import { createAppBackend } from '../desktop/src/app/backend/create-app-backend.
 import type { AppBackend } from '../desktop/src/app/contract/ipc-contract.js'
 import { openAgentConnection } from '../desktop/src/agent/client/agent-connection.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
+import { clientInstallers } from '../desktop/src/installers/index.js'
 import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
-import { createFileInstallers } from './helpers/file-installers.js'
 import { testPolicy } from './helpers/governed.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
 import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
@@ -142,7 +142,7 @@ function createBackend(backendEnv: Record<string, string>): Promise<AppBackend> 
     },
     writeClipboard: (text) => void clipboard.push(text),
     launcher: { command: CLI, args: [] },
-    installers: createFileInstallers({ 'claude-desktop': join(dir, 'home', 'claude_desktop_config.json'), cursor: join(dir, 'home', 'cursor-mcp.json') }),
+    installers: clientInstallers,
     openAtLogin: { get: () => loginItem, set: (value) => void (loginItem = value) },
     stateDir: join(dir, 'app-state'),
   })
@@ -157,16 +157,14 @@ describe.skipIf(skip)(title, () => {
     process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.env['DBUS_SESSION_BUS_ADDRESS']
     idp = await startDevIdp()
     dir = await mkdtemp(join(tmpdir(), 'warden-app-'))
-    await mkdir(join(dir, 'config'))
-    await mkdir(join(dir, 'home'))
+    await mkdir(join(dir, 'config', 'Claude'), { recursive: true })
+    await mkdir(join(dir, 'home', '.cursor'), { recursive: true })
     await writeFile(join(dir, 'settings.yaml'), devSettings(idp.issuer, idp.clientId))
     await writeFile(join(dir, 'policy.yaml'), POLICY)
     await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
-    await writeFile(
-      join(dir, 'home', 'claude_desktop_config.json'),
-      `${JSON.stringify({ mcpServers: { everything: { command: CLI, args: ['proxy', '--name', 'everything', '--', 'npx', '@modelcontextprotocol/server-everything'] } } }, null, 2)}\n`,
-    )
-    await writeFile(join(dir, 'home', 'cursor-mcp.json'), `${JSON.stringify({ mcpServers: { filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/home/alice/docs'] } } }, null, 2)}\n`)
+    // Two MCP hosts' configs: the installers find them under this HOME and XDG_CONFIG_HOME.
+    await writeFile(join(dir, 'config', 'Claude', 'claude_desktop_config.json'), `${JSON.stringify({ mcpServers: { everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] } } }, null, 2)}\n`)
+    await writeFile(join(dir, 'home', '.cursor', 'mcp.json'), `${JSON.stringify({ mcpServers: { filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/home/alice/docs'] } } }, null, 2)}\n`)
     env = {
       ...(bus.env as Record<string, string>),
       MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
@@ -176,6 +174,9 @@ describe.skipIf(skip)(title, () => {
     }
     backend = await createBackend(env)
     active = backend
+    // Claude Desktop is protected already (as `mcp-warden install` would have done).
+    const { planId } = await backend.handlers['clients:plan']({ client: 'claude-desktop', action: 'install' })
+    await backend.handlers['clients:apply']({ planId })
     renderer = await serveRenderer()
     view = await openRenderer(renderer.url, () => active.handlers)
     page = view.page
@@ -346,10 +347,11 @@ describe.skipIf(skip)(title, () => {
     expect(await page.locator('.diff').textContent()).toContain('"proxy"')
     await shot('clients-plan')
     await page.getByRole('button', { name: 'Apply change' }).click()
-    await page.locator('main').getByText('Restart Cursor to use the protected servers.').waitFor()
+    await page.locator('main').getByRole('status').filter({ hasText: /Restart Cursor/ }).waitFor()
+    await page.getByRole('button', { name: 'Remove protection' }).nth(1).waitFor()
     await shot('clients-applied')
-    const written = JSON.parse(await readFile(join(dir, 'home', 'cursor-mcp.json'), 'utf8')) as { mcpServers: { filesystem: { command: string } } }
-    expect(written.mcpServers.filesystem.command).toBe(CLI)
+    const written = JSON.parse(await readFile(join(dir, 'home', '.cursor', 'mcp.json'), 'utf8')) as { mcpServers: { filesystem: { command: string; args: string[] } } }
+    expect([written.mcpServers.filesystem.command, ...written.mcpServers.filesystem.args]).toContain('proxy')
   })
 
   it('keeps the settings: start at login and notifications, toggled from the keyboard', async () => {

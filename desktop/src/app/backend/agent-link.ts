@@ -3,7 +3,7 @@
  * opened again on the next call after the agent went away, never starting an agent itself (the app's main process
  * or a proxy does that). "Agent down" is a state the screens show, not a crash.
  */
-import { isWardenError, WardenError } from '@mcp-warden/core'
+import { isWardenError } from '@mcp-warden/core'
 import { connectAgent, type AgentClient } from '../../agent/client/index.js'
 
 /** The app as the agent's log names it. */
@@ -66,12 +66,5 @@ export function createAgentLink(options: AgentLinkOptions): AgentLink {
       current?.close()
       current = undefined
     },
-  }
-}
-
-/** The agent's protocol must offer approvals (version 2); an older agent gets a message saying to update. */
-export function assertApprovals(agent: AgentClient): void {
-  if (agent.agent.protocol < 2) {
-    throw new WardenError('ERR_AGENT_UNAVAILABLE', `The running MCP Warden agent (version ${agent.agent.version}) cannot queue approvals. Quit it and start the app again to run the current agent.`)
   }
 }

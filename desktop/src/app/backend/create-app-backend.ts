@@ -9,7 +9,7 @@ import { openSession, type OpenedSession } from '../../agent/open-session.js'
 import { agentSocketFor } from '../../agent/protocol/socket-path.js'
 import { loadOrgSettings } from '../../settings/load-org-settings.js'
 import type { AppBackend, AppBackendOptions, IpcHandlers } from '../contract/ipc-contract.js'
-import { assertApprovals, createAgentLink } from './agent-link.js'
+import { createAgentLink } from './agent-link.js'
 import { createAppSettings } from './app-settings.js'
 import { listServers, queryAudit } from './audit-handlers.js'
 import { createAuditIndex } from './audit-index.js'
@@ -71,8 +71,9 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
         throw error
       })
     },
-    'approvals:list': () => agent.use(async (client) => (assertApprovals(client), { pending: await client.listApprovals() })),
-    'approvals:answer': ({ id, answer }) => agent.use(async (client) => (assertApprovals(client), await client.answerApproval(id, answer), null)),
+    // An agent older than protocol 2 has no queue: the client refuses with a message saying to update.
+    'approvals:list': () => agent.use(async (client) => ({ pending: await client.listApprovals() })),
+    'approvals:answer': ({ id, answer }) => agent.use(async (client) => (await client.answerApproval(id, answer), null)),
     'clients:list': () => clients.list(),
     'clients:plan': (request) => clients.plan(request),
     'clients:apply': (request) => clients.apply(request),

@@ -96,7 +96,7 @@ export function clientsScreen(context: AppContext): Screen {
       h('div', { class: 'client-head' }, h('h2', {}, client.label), client.state === 'found' ? (unprotected ? h('span', { class: 'badge badge-ask' }, 'Needs protection') : h('span', { class: 'badge badge-allow' }, 'Protected')) : null),
       h('p', { class: 'muted small' }, h('code', {}, client.configPath)),
       client.state === 'error' ? notice('error', 'This configuration cannot be read', h('p', {}, client.error ?? 'Fix the file, then look again.')) : null,
-      client.state === 'absent' ? h('p', { class: 'muted' }, 'Not installed, or it has no MCP configuration yet.') : serverTags(client),
+      client.state === 'found' ? serverTags(client) : null,
       client.launcherMissing ? h('p', { class: 'warn-text' }, "The protected entries point to a launcher that is missing: protect again to repair them.") : null,
       client.state === 'found'
         ? h(
@@ -141,12 +141,21 @@ export function clientsScreen(context: AppContext): Screen {
       return
     }
     const found = clients.filter((client) => client.state !== 'absent')
+    const absent = clients.filter((client) => client.state === 'absent')
     replaceKeepingFocus(
       content,
       top,
       found.length === 0
         ? empty('No MCP clients found', h('p', {}, 'Install an MCP client such as Claude Desktop, Cursor or VS Code, add a server to it, then look again.'), button('Look again', () => void load(), { class: 'secondary', 'data-key': 'reload' }))
-        : h('ul', { class: 'clients' }, clients.map(clientCard)),
+        : h('ul', { class: 'clients' }, found.map(clientCard)),
+      absent.length === 0
+        ? null
+        : h(
+            'section',
+            { class: 'absent', 'aria-labelledby': 'absent-h' },
+            h('h2', { id: 'absent-h' }, 'Not found on this computer'),
+            h('ul', {}, absent.map((client) => h('li', {}, h('span', {}, client.label), ' ', h('code', { class: 'muted small' }, client.configPath)))),
+          ),
     )
   }
 
