@@ -88,6 +88,7 @@ const opened: string[] = []
 let browse: (url: string) => void = () => undefined
 const clipboard: string[] = []
 let loginItem = false
+const busAddress = process.env['DBUS_SESSION_BUS_ADDRESS']
 
 async function shot(name: string): Promise<void> {
   await page.mouse.move(1170, 750) // no hover effect in the picture
@@ -191,6 +192,8 @@ describe.skipIf(skip)(title, () => {
     await keyring?.stop()
     await bus?.stop()
     if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    if (busAddress === undefined) delete process.env['DBUS_SESSION_BUS_ADDRESS']
+    else process.env['DBUS_SESSION_BUS_ADDRESS'] = busAddress
   })
 
   it('keeps the CSP strict: window.warden works through exposeBinding while an injected inline script is refused', async () => {
