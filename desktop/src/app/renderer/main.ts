@@ -59,6 +59,7 @@ function start(): void {
   let status: AppStatus | undefined
   let screen: Screen | undefined
   let route: Route | undefined
+  let bannerKey = ''
 
   const context: AppContext = {
     api,
@@ -85,6 +86,13 @@ function start(): void {
     // The status screen's session card says it, with its own button.
     const signedOut = status.session?.state === 'signed-out' && route !== 'sign-in' && route !== 'status'
     const stale = status.policy?.stale === true && route !== 'policy'
+    badge.hidden = status.pendingApprovals === 0
+    badge.textContent = String(status.pendingApprovals)
+    badge.setAttribute('aria-label', `${status.pendingApprovals} waiting`)
+    // Re-inserting an alert makes screen readers read it again: only a change re-renders (the minute refreshes ages).
+    const key = JSON.stringify([agentDown && route !== 'status', signedOut, stale && status.policy, Math.floor(Date.now() / 60_000)])
+    if (key === bannerKey) return
+    bannerKey = key
     replaceKeepingFocus(
       banner,
       agentDown && route !== 'status'
@@ -93,9 +101,6 @@ function start(): void {
       signedOut ? h('div', { class: 'banner banner-warning', role: 'status' }, h('strong', {}, 'You are signed out. '), 'Your protected servers refuse every call until you sign in. ', button('Sign in', () => context.navigate('sign-in'), { class: 'link', 'data-key': 'banner-sign-in' })) : null,
       stale && status.policy !== null ? h('div', { class: 'banner banner-warning', role: 'status' }, h('strong', {}, 'The policy is stale: '), staleReason(status.policy)) : null,
     )
-    badge.hidden = status.pendingApprovals === 0
-    badge.textContent = String(status.pendingApprovals)
-    badge.setAttribute('aria-label', `${status.pendingApprovals} waiting`)
   }
 
   async function refresh(): Promise<AppStatus> {

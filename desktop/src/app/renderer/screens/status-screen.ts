@@ -116,9 +116,14 @@ export function statusScreen(context: AppContext): Screen {
   const element = h('div', {}, h('h1', { tabindex: -1 }, 'Status'), content)
   let servers: readonly Server[] | Error | undefined
   let last: AppStatus | undefined
+  let shown = ''
 
   const render = (): void => {
     if (last === undefined) return
+    // Re-inserting the agent-down alert makes screen readers read it again: only a change re-renders.
+    const key = JSON.stringify([last, servers instanceof Error ? servers.message : servers, Math.floor(Date.now() / 60_000)])
+    if (key === shown) return
+    shown = key
     const down = last.agent.state === 'down' ? notice('error', 'The MCP Warden agent is not running', h('p', {}, last.agent.message), button('Try again', () => void context.refresh(), { class: 'secondary', 'data-key': 'retry' })) : null
     replaceKeepingFocus(content, down, h('div', { class: 'cards' }, sessionCard(last, context), policyCard(last, context), todayCard(last)), serversSection(servers))
   }
