@@ -15,9 +15,10 @@ export type TokenResponse = client.TokenEndpointResponse & client.TokenEndpointR
 export interface DeviceLoginOptions {
   /**
    * Shows the code to the person. A returned promise runs alongside polling; if it rejects, the sign-in stops
-   * with that error. `verificationUriComplete` is absent at some IdPs (Entra, Google).
+   * with that error. `verificationUriComplete` is absent at some IdPs (Entra, Google). `expiresInSeconds` is the
+   * code's lifetime (RFC 8628 §3.2 `expires_in`).
    */
-  readonly onUserCode: (userCode: string, verificationUri: string, verificationUriComplete?: string) => void | Promise<void>
+  readonly onUserCode: (userCode: string, verificationUri: string, verificationUriComplete?: string, expiresInSeconds?: number) => void | Promise<void>
   /** Cancels the sign-in; it rejects with the signal's reason. */
   readonly signal?: AbortSignal
 }
@@ -58,7 +59,7 @@ export async function runDeviceLogin(config: client.Configuration, options: Chec
   try {
     const started = await client.initiateDeviceAuthorization(config, signInParameters(options))
     const shown = Promise.resolve()
-      .then(() => login.onUserCode(started.user_code, started.verification_uri, started.verification_uri_complete))
+      .then(() => login.onUserCode(started.user_code, started.verification_uri, started.verification_uri_complete, started.expires_in))
       .catch((error: unknown) => {
         shownFailure = { error }
         controller.abort(error)
