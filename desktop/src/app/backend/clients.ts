@@ -8,6 +8,7 @@ import { homedir } from 'node:os'
 import { WardenError } from '@mcp-warden/core'
 import type { AppBackendOptions, IpcAnswer, IpcRequest } from '../contract/ipc-contract.js'
 import type { InstallerContext, PreparedPlan } from '../../installers/client-config.js'
+import { defaultInstallerContext } from '../../installers/installer-context.js'
 
 /** How long a shown plan may be applied. */
 export const PLAN_TTL_MS = 10 * 60 * 1000
@@ -18,9 +19,13 @@ export interface ClientHandlers {
   apply(request: IpcRequest<'clients:apply'>): Promise<IpcAnswer<'clients:apply'>>
 }
 
-/** What the installers get: this machine, the app's launcher and state directory. */
+/**
+ * What the installers get: this machine and the app's launcher, with the same state directory as
+ * `mcp-warden install` (not the app's own), so what one protects the other reports and undoes.
+ */
 export function installerContext(options: AppBackendOptions): InstallerContext {
-  return { platform: process.platform, homeDir: options.env['HOME'] ?? homedir(), env: options.env, launcher: options.launcher, stateDir: options.stateDir }
+  const context = defaultInstallerContext({ platform: process.platform, homeDir: options.env['HOME'] ?? homedir(), env: options.env })
+  return { ...context, launcher: options.launcher }
 }
 
 /**

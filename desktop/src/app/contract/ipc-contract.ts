@@ -185,7 +185,7 @@ export interface AppBackendOptions {
   readonly installers: ClientInstallers
   /** Whether the app starts at login (Electron: app.get/setLoginItemSettings). */
   readonly openAtLogin: { get(): boolean; set(value: boolean): void }
-  /** Where the app keeps its own small state (settings, kept plans): Electron's userData directory. */
+  /** Where the app keeps its own settings: Electron's userData directory (the installers use Warden's state dir). */
   readonly stateDir: string
 }
 

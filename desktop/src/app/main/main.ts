@@ -7,12 +7,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { app, BrowserWindow, clipboard, ipcMain, Notification, protocol, session, shell } from 'electron'
 import { WardenError } from '@mcp-warden/core'
-import type { AppBackend } from '../contract/ipc-contract.js'
+import { clientInstallers, writeLauncherShim } from '../../installers/index.js'
+import { createAppBackend } from '../backend/create-app-backend.js'
 import { startAppMonitor } from './app-monitor.js'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppFileHandler } from './app-protocol.js'
-import { loadClientInstallers, loadCreateAppBackend } from './backend-loader.js'
 import { createSenderCheck, registerIpc } from './ipc-registration.js'
-import { cliLauncher } from './launcher.js'
 import { electronOpenAtLogin, HIDDEN_FLAG, xdgOpenAtLogin } from './open-at-login.js'
 import { createAppTray } from './tray.js'
 import type { TrayAction } from './tray-state.js'
@@ -50,13 +49,18 @@ async function start(): Promise<void> {
     process.platform === 'linux'
       ? xdgOpenAtLogin({ env: process.env, homeDir: os.homedir(), executable: process.env['APPIMAGE'] ?? process.execPath })
       : electronOpenAtLogin(app, process.platform)
-  const [createAppBackend, installers] = await Promise.all([loadCreateAppBackend(), loadClientInstallers()])
-  const backend: AppBackend = await createAppBackend({
+  // Configs run the stable shim, rewritten at every start to this app's executable (in Node mode) and bundled CLI:
+  // an update or a move of the app never leaves protected entries pointing at a path that is gone.
+  const launcher = await writeLauncherShim(
+    { platform: process.platform, homeDir: os.homedir(), env: process.env },
+    { executable: process.execPath, script: path.join(appPath, 'bin', 'mcp-warden.js'), electronRunAsNode: true },
+  )
+  const backend = await createAppBackend({
     env: process.env,
     openExternal,
     writeClipboard: (text) => clipboard.writeText(text),
-    launcher: cliLauncher({ platform: process.platform, execPath: process.execPath, appPath, comSpec: process.env['ComSpec'] }),
-    installers,
+    launcher,
+    installers: clientInstallers,
     openAtLogin,
     stateDir: app.getPath('userData'),
   })
