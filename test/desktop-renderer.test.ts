@@ -3,7 +3,8 @@
  * CSP, `window.warden` backed by the real handlers of createAppBackend, a real agent (`mcp-warden agent`), the
  * development IdP (oidc-provider) for the device sign-in, a real keyring on a private D-Bus bus, proxies in front
  * of @modelcontextprotocol/server-everything driven by the SDK's Client, and client configs in temp files.
- * Each screen and state is saved under docs/screenshots/.
+ * Each screen and state is photographed: into docs/screenshots/ with MCP_WARDEN_UPDATE_SCREENSHOTS=1, else into a
+ * temporary directory (the images hold times and temp paths, so a plain test run would change the committed ones).
  *
  * Needs /usr/bin/chromium (apt: chromium) and the keyring tools (see .ci/with-keyring.sh): skipped with a message
  * without them; failing instead when MCP_WARDEN_REQUIRE_CHROMIUM=1 / MCP_WARDEN_REQUIRE_KEYCHAIN=1.
@@ -37,7 +38,10 @@ const skip = missing.length > 0 && !required
 const title = skip ? `desktop app screens in Chromium (skipped: ${missing.join(', ')} not installed; apt-get install chromium, and see .ci/with-keyring.sh)` : 'desktop app screens in Chromium'
 if (skip) console.warn(title)
 
-const SHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
+const SHOTS =
+  process.env['MCP_WARDEN_UPDATE_SCREENSHOTS'] === '1'
+    ? fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
+    : join(tmpdir(), `mcp-warden-screenshots-${process.pid}`)
 const TLS = new URL('./fixtures/tls/', import.meta.url)
 const POLICY = testPolicy(
   `rules:
@@ -192,6 +196,7 @@ describe.skipIf(skip)(title, () => {
     await keyring?.stop()
     await bus?.stop()
     if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    if (process.env['MCP_WARDEN_UPDATE_SCREENSHOTS'] !== '1') await rm(SHOTS, { recursive: true, force: true })
     if (busAddress === undefined) delete process.env['DBUS_SESSION_BUS_ADDRESS']
     else process.env['DBUS_SESSION_BUS_ADDRESS'] = busAddress
   })
