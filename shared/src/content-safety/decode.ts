@@ -13,6 +13,7 @@
  * Bounds: a run longer than MAX_ENCODED_RUN characters is not decoded, and at most MAX_DECODED_TOTAL bytes are
  * decoded per string, so the work stays linear in the input; decoded text is not decoded again (one level).
  */
+import { profileOf } from './precondition.js'
 import { MappedTextBuilder, type MappedText } from './text-map.js'
 
 /**
@@ -120,26 +121,30 @@ function classAt(text: string, index: number): number {
  * the next look is at e + 14, which every longer run starting after e covers). Prose costs a fraction of a pass.
  */
 export function mayHoldEncodedRun(text: string): boolean {
+  // The profile the preconditions take of the string knows its longest run of these characters.
+  if (profileOf(text).longestRun < MIN_BODY) return false
   const length = text.length
   for (let look = MIN_BODY - 1; look < length; ) {
     if (classAt(text, look) === 0) {
       look += MIN_BODY
       continue
     }
+    // The run around it, read once: its extent and the classes of its characters.
+    let seen = classAt(text, look)
+    let hex = seen & 8
     let start = look
-    while (start > 0 && classAt(text, start - 1) !== 0) start -= 1
-    let end = look + 1
-    while (end < length && classAt(text, end) !== 0) end += 1
-    if (end - start >= MIN_BODY) {
-      let seen = 0
-      let hex = 8
-      for (let i = start; i < end; i += 1) {
-        const bits = classAt(text, i)
-        seen |= bits
-        hex &= bits
-      }
-      if ((seen & 6) === 6 || hex !== 0 || text.startsWith('0x', start)) return true
+    for (let bits = start > 0 ? classAt(text, start - 1) : 0; bits !== 0; bits = start > 0 ? classAt(text, start - 1) : 0) {
+      seen |= bits
+      hex &= bits
+      start -= 1
     }
+    let end = look + 1
+    for (let bits = end < length ? classAt(text, end) : 0; bits !== 0; bits = end < length ? classAt(text, end) : 0) {
+      seen |= bits
+      hex &= bits
+      end += 1
+    }
+    if (end - start >= MIN_BODY && ((seen & 6) === 6 || hex !== 0 || text.startsWith('0x', start))) return true
     look = end + MIN_BODY
   }
   return false
