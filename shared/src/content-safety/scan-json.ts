@@ -12,6 +12,7 @@
  * them (split-siblings.ts) and reported as one finding per part, each with its own path and span: the parts of one
  * value have the same type, so an action redacts (or blocks on) every part.
  */
+import { CleanNames } from './clean-names.js'
 import { assertDetectors, type Detector, type DetectorContext } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
@@ -83,26 +84,11 @@ const MIN_NUMBER = 100_000_000
 interface Detectors {
   readonly all: readonly Detector[]
   readonly numbers: readonly Detector[]
-  /** Member names in which these detectors found nothing (see MAX_CLEAN_NAMES). */
+  /** Member names in which these detectors found nothing (clean-names.ts). */
   readonly cleanNames: CleanNames
+  /** The screen (screen.ts) those were found clean with: a new one means a detector changed, and they are forgotten. */
+  screen: Screen | undefined
 }
-
-interface CleanNames {
-  /** Each name, with the key of the member that holds it (its context; NO_KEY for none) it was scanned under. */
-  readonly byName: Map<string, string | symbol>
-}
-
-const NO_KEY = Symbol('no key')
-
-/**
- * Member names repeat across messages (the same tools, the same schemas: `path`, `query`, `options`), so a name
- * whose scan found nothing is remembered, with the key it was scanned under (the last such key: one lookup per
- * name), for the same detector list: detectors are pure (same text and context, same spans), so scanning it again
- * would find nothing again. Names with findings are never kept, nor names longer than MAX_CLEAN_NAME; the memory
- * is cleared when it holds MAX_CLEAN_NAMES names.
- */
-const MAX_CLEAN_NAME = 64
-const MAX_CLEAN_NAMES = 4096
 
 /**
  * Validated lists that cannot change (frozen: DEFAULT_DETECTORS, the stage's own list), so each message does not
@@ -117,10 +103,11 @@ function checkedDetectors(detectors: unknown): Detectors {
   const all: unknown = Array.isArray(detectors) ? [...(detectors as unknown[])] : detectors
   assertDetectors(all, '"detectors"')
   // Frozen, so a screen is kept for them (screen.ts); they are private copies nobody else changes.
-  const checked = {
+  const checked: Detectors = {
     all: Object.freeze(all),
     numbers: Object.freeze(all.filter((detector) => NUMBER_TYPES.has(detector.type))),
-    cleanNames: { byName: new Map<string, string | symbol>() },
+    cleanNames: new CleanNames(),
+    screen: undefined,
   }
   if (frozen) CHECKED.set(detectors, checked)
   return checked
@@ -163,16 +150,11 @@ function scanNumber(value: number, detectors: readonly Detector[], context: Dete
   return resolveOverlaps(found.map(({ type }) => ({ type, start: 0, end: text.length })))
 }
 
-/** The findings in a member name, scanned with its parent's context (see MAX_CLEAN_NAMES). */
-function scanName(name: string, detectors: Detectors, screen: Screen, context: DetectorContext): readonly TextFinding[] {
-  const { byName } = detectors.cleanNames
-  const key = context.key ?? NO_KEY
-  if (byName.get(name) === key) return []
+/** The findings in a member name, scanned with its parent's context, unless it is known to have none (clean-names.ts). */
+function scanName(name: string, clean: CleanNames, screen: Screen, context: DetectorContext): TextFinding[] {
+  if (clean.has(name, context.key)) return []
   const found = scanScreened(name, screen, context)
-  if (found.length === 0 && name.length <= MAX_CLEAN_NAME) {
-    if (byName.size >= MAX_CLEAN_NAMES) byName.clear()
-    byName.set(name, key)
-  }
+  if (found.length === 0) clean.remember(name, context.key)
   return found
 }
 
@@ -238,6 +220,10 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
   const { maxFindings, detectors } = readOptions(options)
   // The list is checked once per value: a detector's mayContain replaced during the walk counts from the next one.
   const screen = screenOfFrozen(detectors.all)
+  if (detectors.screen !== screen) {
+    detectors.cleanNames.clear()
+    detectors.screen = screen
+  }
   const findings: ScanFinding[] = []
   const onPath = new Set<object>()
   const root = new Frame(value, undefined, undefined, false, { key: options.key })
@@ -250,7 +236,7 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
       continue
     }
     if (entry.isMember && typeof entry.token === 'string') {
-      record(findings, scanName(entry.token, detectors, screen, entry.parent?.context ?? root.context), entry, true)
+      record(findings, scanName(entry.token, detectors.cleanNames, screen, entry.parent?.context ?? root.context), entry, true)
     }
     if (typeof entry.value === 'string') record(findings, entry.found ?? scanScreened(entry.value, screen, entry.context), entry, false)
     else if (typeof entry.value === 'number') record(findings, scanNumber(entry.value, detectors.numbers, entry.context), entry, false)

@@ -1,6 +1,10 @@
 /**
  * shared/src/content-safety/scan-text.ts — runs detectors over one string and settles overlaps.
  *
+ * Which detectors a string needs is answered for all of them at once by the screen of the list (screen.ts: one
+ * profile pass over the string and one table); only those run their `find`. A list that is not frozen (it may
+ * change) is asked detector by detector instead.
+ *
  * The detectors run on the raw string first. Only when a cheap gate says the string may hide a value (a non-ASCII
  * character, a possible escape, a long base64/hex-looking run, digits joined by odd separators, a defanged `[at]`)
  * do the evasion passes of scan-evasions.ts run as well (normalised Unicode, decoded escapes, rewritten
