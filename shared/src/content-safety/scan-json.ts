@@ -52,7 +52,7 @@ export interface ScanJsonOptions {
 /** A value met by the walk, with how it was reached. A class, so every frame has one shape (V8 reads them fast). */
 class Frame {
   /** The findings of a string value, when they were settled with its siblings' (split values). */
-  found: TextFinding[] | undefined = undefined
+  found: readonly TextFinding[] | undefined = undefined
 
   constructor(
     readonly value: unknown,
@@ -142,7 +142,7 @@ function record(findings: ScanFinding[], found: readonly TextFinding[], frame: F
  * detectors found in it becomes one finding over the whole decimal string (the overlap rule picks its type), so
  * an action replaces the number, never part of it.
  */
-function scanNumber(value: number, detectors: readonly Detector[], context: DetectorContext): TextFinding[] {
+function scanNumber(value: number, detectors: readonly Detector[], context: DetectorContext): readonly TextFinding[] {
   if (detectors.length === 0 || !Number.isSafeInteger(value) || Math.abs(value) < MIN_NUMBER) return []
   const text = String(value)
   const found = scanScreened(text, screenOfFrozen(detectors), context)
@@ -151,7 +151,7 @@ function scanNumber(value: number, detectors: readonly Detector[], context: Dete
 }
 
 /** The findings in a member name, scanned with its parent's context, unless it is known to have none (clean-names.ts). */
-function scanName(name: string, clean: CleanNames, screen: Screen, context: DetectorContext): TextFinding[] {
+function scanName(name: string, clean: CleanNames, screen: Screen, context: DetectorContext): readonly TextFinding[] {
   if (clean.has(name, context.key)) return []
   const found = scanScreened(name, screen, context)
   if (found.length === 0) clean.remember(name, context.key)
@@ -198,10 +198,11 @@ function settleRun(run: readonly Frame[], context: DetectorContext, screen: Scre
   const texts = run.map((child) => child.value as string)
   const own = run.map((child, index) => scanScreened(texts[index] as string, screen, child.context))
   const parts = findSplitValues(texts, own, (text) => scanScreened(text, screen, context), inArray)
-  for (const part of parts) own[part.index]?.push({ type: part.type, start: part.start, end: part.end })
+  const found = own.map((findings) => [...findings])
+  for (const part of parts) found[part.index]?.push({ type: part.type, start: part.start, end: part.end })
   run.forEach((child, index) => {
-    const found = own[index] ?? []
-    child.found = found.length > 1 ? resolveOverlaps(found) : found
+    const settled = found[index] ?? []
+    child.found = settled.length > 1 ? resolveOverlaps(settled) : settled
   })
 }
 

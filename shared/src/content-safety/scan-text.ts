@@ -104,11 +104,14 @@ function findWith(detector: Detector, text: string, context: DetectorContext | u
   }
 }
 
+/** Nothing found: shared by every scan that finds nothing, so such a scan allocates nothing (never changed). */
+const NOTHING: readonly TextFinding[] = Object.freeze([])
+
 /** The raw findings of a screened list (screen.ts): only the candidates the screen names run. */
-function detectScreened(text: string, screen: Screen, context: DetectorContext | undefined): TextFinding[] {
-  const found: TextFinding[] = []
+function detectScreened(text: string, screen: Screen, context: DetectorContext | undefined): TextFinding[] | undefined {
   const candidates = screenText(screen, text, context)
-  if (candidates === undefined) return found
+  if (candidates === undefined) return undefined
+  const found: TextFinding[] = []
   for (let index = 0; index < candidates.length; index += 1) {
     findWith(screen.detectors[candidates[index] as number] as Detector, text, context, found)
   }
@@ -128,15 +131,18 @@ function detectListed(text: string, detectors: readonly Detector[], context: Det
 
 /**
  * scanText with the screen of its detector list already taken (scanJson takes it once per value): the same
- * findings as `scanText(text, detectors, context)` for the list the screen was taken of.
+ * findings as `scanText(text, detectors, context)` for the list the screen was taken of, read-only (when there
+ * are none, one shared empty array).
  */
-export function scanScreened(text: string, screen: Screen, context?: DetectorContext): TextFinding[] {
-  const found = detectScreened(text, screen, context)
+export function scanScreened(text: string, screen: Screen, context?: DetectorContext): readonly TextFinding[] {
+  let found = detectScreened(text, screen, context)
   if (screen.detectors.length > 0 && mayHoldEvasion(text)) {
-    const detect = (rewritten: string): TextFinding[] => detectScreened(rewritten, screen, context)
+    const detect = (rewritten: string): readonly TextFinding[] => detectScreened(rewritten, screen, context) ?? NOTHING
+    found ??= []
     for (const finding of findEvasions(text, detect)) found.push(finding)
   }
-  return found.length <= 1 ? found : resolveOverlaps(found)
+  if (found === undefined || found.length === 0) return NOTHING
+  return found.length === 1 ? found : resolveOverlaps(found)
 }
 
 /**
@@ -152,7 +158,10 @@ export function scanScreened(text: string, screen: Screen, context?: DetectorCon
  */
 export function scanText(text: string, detectors: readonly Detector[], context?: DetectorContext): TextFinding[] {
   const screen = screenOf(detectors)
-  if (screen !== undefined) return scanScreened(text, screen, context)
+  if (screen !== undefined) {
+    // A copy: the caller owns what it gets.
+    return [...scanScreened(text, screen, context)]
+  }
   const found = detectListed(text, detectors, context)
   if (detectors.length > 0 && mayHoldEvasion(text)) {
     const detect = (rewritten: string): TextFinding[] => detectListed(rewritten, detectors, context)
