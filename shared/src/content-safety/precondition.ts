@@ -1,15 +1,16 @@
 /**
  * shared/src/content-safety/precondition.ts — the cheap tests the built-in detectors use as `mayContain`.
  *
- * One pass over a string records which printable ASCII characters occur in it, how many digits it has, and whether
- * it has a non-ASCII or a control character (its profile); the evasion gate of scan-evasions.ts reads it too. A
+ * One pass over a string records which printable ASCII characters occur in it, how many digits it has, its
+ * longest run of base64 characters, and whether it has a non-ASCII or a control character (its profile); the
+ * evasion gate of scan-evasions.ts and decode.ts's encoded-run test read it too. A
  * detector's precondition then needs a few bit tests, and an `includes` of its literal prefixes only when all
  * their characters are there. So `scanText` reads a short ordinary string once, instead of running twenty regexes
  * over it; and screen.ts combines the requirements of a whole detector list into one table read after that pass.
  *
- * A requirement is a conjunction of tests, cheapest first: a length, a digit count, characters that must all
- * occur (presence bits), then the digit shape (a chain, a dotted run), literals, words in any case, the member
- * name, and last a `confirm` function for a shape the bits cannot say. A precondition may be several
+ * A requirement is a conjunction of tests, cheapest first: a length, a base64 run, a digit count, characters that
+ * must all occur and characters one of which must (presence bits), then the digit shape (a chain, a dotted run),
+ * literals, words in any case, the member name, and last a `confirm` function for a shape the bits cannot say. A precondition may be several
  * requirements, any of which is enough (`[{ chars: ':' }, { dottedRun: 3 }]`).
  *
  * The last profile is kept (one string), because `scanText` asks every detector about the same string in a row;
@@ -183,21 +184,6 @@ export function profileOf(text: string): TextProfile {
   return current
 }
 
-/** The ASCII digits in `text` (`\d` without the `u` flag); shares the profile pass of the preconditions. */
-export function digitCount(text: string): number {
-  return profileOf(text).digits
-}
-
-/** Whether `text` holds a character above U+007F; shares the profile pass of the preconditions. */
-export function hasNonAscii(text: string): boolean {
-  return profileOf(text).nonAscii
-}
-
-/** Whether `text` holds a control character (below U+0020: a tab, a line break…); shares the profile pass. */
-export function hasControl(text: string): boolean {
-  return profileOf(text).control
-}
-
 /** Presence masks of some printable ASCII characters, to test against a profile with `hasAnyChar`. */
 export type CharMasks = readonly [low: number, upper: number, lower: number]
 
@@ -215,18 +201,6 @@ export function charMasks(chars: string): CharMasks {
 /** Whether the profiled text holds at least one of the characters of `masks` (see charMasks). */
 export function hasAnyChar(profile: TextProfile, masks: CharMasks): boolean {
   return (profile.low & masks[0]) !== 0 || (profile.upper & masks[1]) !== 0 || (profile.lower & masks[2]) !== 0
-}
-
-/**
- * Whether `text` holds at least one of `chars` (printable ASCII); shares the profile pass of the preconditions.
- * Build the tester once (`const hasBracket = anyCharTester(')]')`), then ask it about each text.
- *
- * @example
- * anyCharTester(')]')('f(x)') // → true
- */
-export function anyCharTester(chars: string): (text: string) => boolean {
-  const masks = charMasks(chars)
-  return (text) => hasAnyChar(profileOf(text), masks)
 }
 
 /** The presence masks (32–63, 64–95, 96–127) of a set of printable ASCII characters. */
@@ -302,7 +276,7 @@ export function compiledRequirementsOf(mayContain: unknown): readonly CompiledRe
 }
 
 /** Whether the profile holds a requirement's length, digit count and characters (its presence masks). */
-export function meetsMasks(requirement: CompiledRequirement, profile: TextProfile): boolean {
+function meetsMasks(requirement: CompiledRequirement, profile: TextProfile): boolean {
   const { low, upper, lower, letters } = requirement
   return (
     profile.length >= requirement.minLength &&
