@@ -10,15 +10,16 @@
  *   detector | min length | min base64 run | min digits | needed characters 32–63, 64–95, 96–127 | needed letters
  *            | characters one of which is needed, 32–63, 64–95, 96–127
  *
- * (the characters, and the letters in any case, as presence bits). The string's profile (precondition.ts: one pass recording which
- * printable ASCII characters occur, the digit count, the longest base64 run, non-ASCII and control characters) is
- * read against every row: a row holds when the string is that long, has such a run and that many digits, has every character and letter the row
- * needs and one of its any-of characters — the characters it lacks and the row needs are one AND-NOT per mask, so a row costs a few integer
- * operations and no call. Only for a row that holds is the rest of its requirement asked (the digit shape, a
- * literal prefix, the words, the member name, a `confirm` pass: meetsRest), or, for a detector whose `mayContain`
- * was not built by createPrecondition, that function; a detector without `mayContain` is a row that needs nothing.
- * The first row of a detector that holds makes it a candidate, and its other rows are skipped. The evasion gate
- * of scan-evasions.ts reads the same profile. So a string that holds nothing costs one pass, a few hundred integer
+ * (the characters, and the letters in any case, as presence bits). The string's profile (precondition.ts: one
+ * pass recording which printable ASCII characters occur, the digit count, the longest base64 run, non-ASCII and
+ * control characters) is read against every row: a row holds when the string is that long, has such a run and
+ * that many digits, has every character and letter the row needs and one of its any-of characters. The
+ * characters it lacks and the row needs are one AND-NOT per mask, so a row costs a few integer operations and no
+ * call. Only for a row that holds is the rest of its requirement asked (the digit shape, a literal prefix, the
+ * words, the member name, a `confirm` pass: meetsRest), or, for a detector whose `mayContain` was not built by
+ * createPrecondition, that function; a detector without `mayContain` is a row that needs nothing. The first row
+ * of a detector that holds makes it a candidate, and its other rows are skipped. The evasion gate of
+ * scan-evasions.ts reads the same profile. So a string that holds nothing costs one pass, a few hundred integer
  * operations and no allocation.
  *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
