@@ -10,8 +10,8 @@
  *
  * A requirement is a conjunction of tests, cheapest first: a length, a base64 run, a digit count, characters that
  * must all occur and characters one of which must (presence bits), then the digit shape (a chain, a dotted run),
- * literals, words in any case, the member name, and last a `confirm` function for a shape the bits cannot say. A precondition may be several
- * requirements, any of which is enough (`[{ chars: ':' }, { dottedRun: 3 }]`).
+ * literals, words in any case, the member name, and last a `confirm` function for a shape the bits cannot say.
+ * A precondition may be several requirements, any of which is enough (`[{ chars: ':' }, { dottedRun: 3 }]`).
  *
  * The last profile is kept (one string), because `scanText` asks every detector about the same string in a row;
  * that keeps the work one pass per string whatever the number of detectors, also for a 10 MB string. The kept
@@ -224,6 +224,11 @@ function lettersOf(word: string): number {
   return letters
 }
 
+/** The letters every one of several has (bits as in lettersOf); 0 for none. */
+function commonLetters(each: readonly number[]): number {
+  return each.length > 0 ? each.reduce((common, letters) => common & letters) : 0
+}
+
 function charsOf(literal: string): Set<string> {
   for (const char of literal) {
     const code = char.charCodeAt(0)
@@ -372,7 +377,7 @@ function compile(requirement: Requirement): CompiledRequirement {
     anyLow,
     anyUpper,
     anyLower,
-    letters: [wordLetters, literalLetters].reduce((needed, each) => needed | (each.length > 0 ? each.reduce((common, letters) => common & letters) : 0), 0),
+    letters: commonLetters(wordLetters) | commonLetters(literalLetters),
     chainDigits,
     dottedRun,
     literals,
