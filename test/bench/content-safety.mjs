@@ -1,8 +1,17 @@
 // `npm run bench`, part 3: the content-safety detector's speed (issue targets: ≥ 50 MB/s on a realistic mix of
 // tool arguments, a 1 MB string of prose with scattered PII in < 50 ms) and its hostile-input bounds.
+//
+//   node test/bench/content-safety.mjs [--core DIR]
+//
+// --core measures another build of the core package (a directory holding dist/index.js, e.g. a copy of main's
+// dist), so a change can be compared with its baseline in the same minute on a shared machine.
 import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { scanJson } from '@mcp-warden/core'
+import { resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const coreIndex = process.argv.indexOf('--core')
+const coreModule = coreIndex >= 0 ? pathToFileURL(resolve(process.argv[coreIndex + 1], 'dist/index.js')).href : '@mcp-warden/core'
+const { scanJson } = await import(coreModule)
 
 const corpusDir = fileURLToPath(new URL('../content-safety/corpus/', import.meta.url))
 const cases = readdirSync(corpusDir)

@@ -13,6 +13,8 @@
  * Bounds: a run longer than MAX_ENCODED_RUN characters is not decoded, and at most MAX_DECODED_TOTAL bytes are
  * decoded per string, so the work stays linear in the input; decoded text is not decoded again (one level).
  */
+import { isUtf8 } from 'node:buffer'
+import { profileOf } from './precondition.js'
 import { MappedTextBuilder, type MappedText } from './text-map.js'
 
 /**
@@ -27,7 +29,6 @@ export function mayHoldEscape(text: string): boolean {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: false })
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 function fromCodePoint(value: number): string | undefined {
   return value <= 0x10ffff ? String.fromCodePoint(value) : undefined
@@ -120,26 +121,30 @@ function classAt(text: string, index: number): number {
  * the next look is at e + 14, which every longer run starting after e covers). Prose costs a fraction of a pass.
  */
 export function mayHoldEncodedRun(text: string): boolean {
+  // The profile the preconditions take of the string knows its longest run of these characters.
+  if (profileOf(text).longestRun < MIN_BODY) return false
   const length = text.length
   for (let look = MIN_BODY - 1; look < length; ) {
     if (classAt(text, look) === 0) {
       look += MIN_BODY
       continue
     }
+    // The run around it, read once: its extent and the classes of its characters.
+    let seen = classAt(text, look)
+    let hex = seen & 8
     let start = look
-    while (start > 0 && classAt(text, start - 1) !== 0) start -= 1
-    let end = look + 1
-    while (end < length && classAt(text, end) !== 0) end += 1
-    if (end - start >= MIN_BODY) {
-      let seen = 0
-      let hex = 8
-      for (let i = start; i < end; i += 1) {
-        const bits = classAt(text, i)
-        seen |= bits
-        hex &= bits
-      }
-      if ((seen & 6) === 6 || hex !== 0 || text.startsWith('0x', start)) return true
+    for (let bits = start > 0 ? classAt(text, start - 1) : 0; bits !== 0; bits = start > 0 ? classAt(text, start - 1) : 0) {
+      seen |= bits
+      hex &= bits
+      start -= 1
     }
+    let end = look + 1
+    for (let bits = end < length ? classAt(text, end) : 0; bits !== 0; bits = end < length ? classAt(text, end) : 0) {
+      seen |= bits
+      hex &= bits
+      end += 1
+    }
+    if (end - start >= MIN_BODY && ((seen & 6) === 6 || hex !== 0 || text.startsWith('0x', start))) return true
     look = end + MIN_BODY
   }
   return false
@@ -147,12 +152,9 @@ export function mayHoldEncodedRun(text: string): boolean {
 
 /** Valid UTF-8 whose characters are almost all printable (tab and newlines count): what an encoded value is. */
 function plausibleText(bytes: Uint8Array): string | undefined {
-  let text: string
-  try {
-    text = STRICT_UTF8.decode(bytes)
-  } catch {
-    return undefined
-  }
+  // Checked first rather than caught from a fatal decoder: a thrown error costs more than the whole scan.
+  if (!isUtf8(bytes)) return undefined
+  const text = UTF8.decode(bytes)
   let unprintable = 0
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i)

@@ -3,7 +3,7 @@ import type { Detector, DetectorContext } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { mayHoldEncodedRun } from './decode.js'
-import { anyCharTester, compiledRequirementOf, createPrecondition, digitCount, hasControl, hasNonAscii, meetsRequirement } from './precondition.js'
+import { charMasks, compiledRequirementsOf, createPrecondition, hasAnyChar, meetsRequirement, profileOf } from './precondition.js'
 import { mayHoldEvasion } from './scan-evasions.js'
 import { mayHoldDefanged, mayHoldOddSeparator } from './separators.js'
 import { scanText } from './scan-text.js'
@@ -40,28 +40,62 @@ describe('createPrecondition', () => {
     }
   })
 
-  it('compiles its requirement, which answers as the mayContain built from it', () => {
+  it('compiles its requirements, which answer as the mayContain built from them', () => {
     const mayContain = createPrecondition({ digits: 2, chars: '-', anyOf: ['ab', 'cd'] })
-    const compiled = compiledRequirementOf(mayContain)
-    expect(compiled).toBeDefined()
-    expect(compiledRequirementOf((text: string) => text !== '')).toBeUndefined()
-    expect(compiledRequirementOf(undefined)).toBeUndefined()
-    for (const text of ['ab-12', 'cd-1', '12-xy', 'a-b 12', '1-2cd', '']) {
-      expect([text, compiled !== undefined && meetsRequirement(compiled, text)]).toEqual([text, mayContain(text)])
-    }
+    const compiled = compiledRequirementsOf(mayContain)
+    expect(compiled).toHaveLength(1)
+    expect(compiledRequirementsOf((text: string) => text !== '')).toBeUndefined()
+    expect(compiledRequirementsOf(undefined)).toBeUndefined()
+    const meets = (requirements: typeof compiled, text: string, key?: string): boolean =>
+      (requirements ?? []).some((requirement) => meetsRequirement(requirement, text, { key }))
+    for (const text of ['ab-12', 'cd-1', '12-xy', 'a-b 12', '1-2cd', '']) expect([text, meets(compiled, text)]).toEqual([text, mayContain(text)])
     const chained = createPrecondition({ chainDigits: 3, dottedRun: 1 })
-    const chainedCompiled = compiledRequirementOf(chained)
-    for (const text of ['1.23', '1.2x3', '12 3.', 'x1.2', '']) {
-      expect([text, chainedCompiled !== undefined && meetsRequirement(chainedCompiled, text)]).toEqual([text, chained(text)])
+    for (const text of ['1.23', '1.2x3', '12 3.', 'x1.2', '']) expect([text, meets(compiledRequirementsOf(chained), text)]).toEqual([text, chained(text)])
+    const either = createPrecondition([{ chars: '@' }, { minLength: 6, key: (key) => key === 'password' }])
+    expect(compiledRequirementsOf(either)).toHaveLength(2)
+    for (const [text, key] of [['a@b', undefined], ['hunter2', 'password'], ['hunter2', 'user'], ['pw', 'password'], ['hunter2', undefined]] as const) {
+      expect([text, key, meets(compiledRequirementsOf(either), text, key)]).toEqual([text, key, either(text, { key })])
     }
   })
 
+  it.each([
+    ['a length', { minLength: 4 }, ['abcd', 'a b c'], ['abc', '']],
+    ['a run of base64 characters', { minRun: 5 }, ['x abcde', 'a+b/c_d-e'], ['abcd efgh', 'ab.cd.ef', '']],
+    ['a word in any case', { anyWord: ['key', 'pass'] }, ['API_KEY', 'Passwd', 'mykey'], ['kye', 'pas s', 'k-e-y', '']],
+    ['a member name', { key: (key: string) => key.endsWith('token') }, [], ['token', 'abc']],
+    ['a confirming pass', { minLength: 2, confirm: (text: string) => text.startsWith('x') }, ['xy'], ['x', 'yx', '']],
+  ] as const)('checks %s', (_name, requirement, holding, failing) => {
+    const mayContain = createPrecondition(requirement)
+    for (const text of holding) expect([text, mayContain(text)]).toEqual([text, true])
+    for (const text of failing) expect([text, mayContain(text)]).toEqual([text, false])
+  })
+
+  it('reads the member name only when one is given, and only after the text tests', () => {
+    const names: string[] = []
+    const mayContain = createPrecondition({ minLength: 3, key: (key) => (names.push(key), key === 'password') })
+    expect([mayContain('hunter2', { key: 'password' }), mayContain('hunter2', { key: 'user' }), mayContain('hunter2'), mayContain('pw', { key: 'password' })]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ])
+    expect(names).toEqual(['password', 'user'])
+  })
+
+  it('profiles a text in one pass: characters, digits, the longest base64 run', () => {
+    const { length, digits, longestRun, nonAscii, control } = profileOf('id: ab+/_-12 … x')
+    expect({ length, digits, longestRun, nonAscii, control }).toEqual({ length: 16, digits: 2, longestRun: 8, nonAscii: true, control: false })
+  })
+
   it('reports the profile of a text: digits, non-ASCII and control characters, any of some characters', () => {
-    const hasBracket = anyCharTester(')]')
-    expect([digitCount('a1b22'), digitCount('١٢٣'), digitCount('')]).toEqual([3, 0, 0])
-    expect([hasNonAscii('naïve'), hasNonAscii('plain ~'), hasControl('a\tb'), hasControl('a\nb'), hasControl('a b')]).toEqual([true, false, true, true, false])
-    expect([hasBracket('f(x)'), hasBracket('[a]'), hasBracket('(['), hasBracket('')]).toEqual([true, true, false, false])
-    expect(() => anyCharTester('é')).toThrow(new TypeError('a requirement may only name printable ASCII characters'))
+    const brackets = charMasks(')]')
+    const digits = (text: string): number => profileOf(text).digits
+    const nonAscii = (text: string): boolean => profileOf(text).nonAscii
+    const control = (text: string): boolean => profileOf(text).control
+    expect([digits('a1b22'), digits('١٢٣'), digits('')]).toEqual([3, 0, 0])
+    expect([nonAscii('naïve'), nonAscii('plain ~'), control('a\tb'), control('a\nb'), control('a b')]).toEqual([true, false, true, true, false])
+    expect(['f(x)', '[a]', '([', ''].map((text) => hasAnyChar(profileOf(text), brackets))).toEqual([true, true, false, false])
+    expect(() => charMasks('é')).toThrow(new TypeError('a requirement may only name printable ASCII characters'))
   })
 
   it.each([
@@ -73,6 +107,10 @@ describe('createPrecondition', () => {
     [{ digits: 1.5 }, '"digits" must be a non-negative integer'],
     [{ chainDigits: -2 }, '"chainDigits" must be a non-negative integer'],
     [{ dottedRun: 0.5 }, '"dottedRun" must be a non-negative integer'],
+    [{ minLength: -1 }, '"minLength" must be a non-negative integer'],
+    [{ minRun: 1.5 }, '"minRun" must be a non-negative integer'],
+    [{ anyWord: ['api key'] }, 'a requirement word must be ASCII letters'],
+    [{ confirm: 'yes' as unknown as (text: string) => boolean }, '"key" and "confirm" must be functions or left out'],
   ])('rejects %j', (requirement, message) => {
     expect(() => createPrecondition(requirement)).toThrow(new TypeError(message))
   })

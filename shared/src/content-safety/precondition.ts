@@ -1,10 +1,17 @@
 /**
  * shared/src/content-safety/precondition.ts — the cheap tests the built-in detectors use as `mayContain`.
  *
- * One pass over a string records which printable ASCII characters occur in it, how many digits it has, and whether
- * it has a non-ASCII or a control character (its profile); the evasion gate of scan-evasions.ts reads it too. A detector's precondition then needs a few bit tests, and an `includes` of its literal prefixes only
- * when all their characters are there. So `scanText` reads a short ordinary string once, instead of running
- * fourteen regexes over it.
+ * One pass over a string records which printable ASCII characters occur in it, how many digits it has, its
+ * longest run of base64 characters, and whether it has a non-ASCII or a control character (its profile); the
+ * evasion gate of scan-evasions.ts and decode.ts's encoded-run test read it too. A
+ * detector's precondition then needs a few bit tests, and an `includes` of its literal prefixes only when all
+ * their characters are there. So `scanText` reads a short ordinary string once, instead of running twenty regexes
+ * over it; and screen.ts combines the requirements of a whole detector list into one table read after that pass.
+ *
+ * A requirement is a conjunction of tests, cheapest first: a length, a base64 run, a digit count, characters that
+ * must all occur and characters one of which must (presence bits), then the digit shape (a chain, a dotted run),
+ * literals, words in any case, the member name, and last a `confirm` function for a shape the bits cannot say.
+ * A precondition may be several requirements, any of which is enough (`[{ chars: ':' }, { dottedRun: 3 }]`).
  *
  * The last profile is kept (one string), because `scanText` asks every detector about the same string in a row;
  * that keeps the work one pass per string whatever the number of detectors, also for a 10 MB string. The kept
@@ -14,15 +21,23 @@
  * that many digits, and one of those literals. The equivalence tests (`precondition.test.ts` and the rows of each
  * detector's tables) hold the built-in detectors to that.
  */
+import type { DetectorContext } from './detector.js'
 
 /** What must occur in a text for a detector's pattern to match somewhere in it. */
 export interface Requirement {
+  /** At least this many characters (UTF-16 units). */
+  readonly minLength?: number
   /** At least this many ASCII digits (`\d` without the `u` flag). */
   readonly digits?: number
   /** Printable ASCII characters (space to `~`) that must all occur. */
   readonly chars?: string
   /** Literals at least one of which must occur (case-sensitive, as the patterns are); their shared characters join `chars`. */
   readonly anyOf?: readonly string[]
+  /**
+   * Words of ASCII letters at least one of which must occur in any ASCII case (as a regex with the `i` flag and
+   * without `u` finds them: `KEY`, `Key`, `key`).
+   */
+  readonly anyWord?: readonly string[]
   /**
    * At least this many ASCII digits in one chain: digits with at most CHAIN_GAP characters between neighbours, each
    * of them a space, `.`, `/`, `-`, `(` or `)` (how card, SSN, phone and passport numbers are written). A letter
@@ -31,23 +46,60 @@ export interface Requirement {
   readonly chainDigits?: number
   /** At least this many `.` in one run of ASCII digits and dots (an IPv4 address has three). */
   readonly dottedRun?: number
+  /** A run of at least this many base64 characters (TextProfile.longestRun). */
+  readonly minRun?: number
+  /** A test of the member name the string sits under (`DetectorContext.key`); without a name the requirement fails. */
+  readonly key?: (key: string) => boolean
+  /** A last test of the text, asked only when every other test holds: a shape the presence bits cannot say. */
+  readonly confirm?: (text: string) => boolean
 }
 
 /** The most characters between two digits of one chain (phone numbers write `) - (`). */
 export const CHAIN_GAP = 3
 
-// The profile of `lastText`: presence bits of the characters 32–63, 64–95 and 96–127, and its digit count.
-// Plain variables rather than an object, so that asking about a new string allocates nothing.
-let lastText: string | undefined
-let lastLow = 0
-let lastUpper = 0
-let lastLower = 0
-let lastDigits = 0
-let lastNonAscii = false
-let lastControl = false
-// The digit shape of `lastText` (longest chain, most dots in a dotted run), measured on demand: -1 until then.
-let lastChain = -1
-let lastDotted = 0
+/**
+ * The profile of one text. There is one such object, updated in place by `profileOf` for each new text (so asking
+ * about a string allocates nothing): read what you need from it before profiling another text.
+ */
+export interface TextProfile {
+  readonly length: number
+  /** ASCII digits. */
+  readonly digits: number
+  /** Presence bits of the characters 32–63 (bit `code − 32`). */
+  readonly low: number
+  /** Presence bits of the characters 64–95 (bit `code − 64`: `A` is bit 1). */
+  readonly upper: number
+  /** Presence bits of the characters 96–127 (bit `code − 96`: `a` is bit 1, so `upper | lower` has a letter in any case). */
+  readonly lower: number
+  /** A character above U+007F. */
+  readonly nonAscii: boolean
+  /** A character below U+0020 (a tab, a line break…). */
+  readonly control: boolean
+  /**
+   * The length of the longest run of base64 characters, `[A-Za-z0-9+/_-]` (standard and URL-safe): what encoded
+   * values (decode.ts) and bare keys (an AWS secret key) are made of.
+   */
+  readonly longestRun: number
+}
+
+/** 1 for the base64 characters `[A-Za-z0-9+/_-]` (see TextProfile.longestRun), by ASCII code. */
+const BASE64 = new Uint8Array(128)
+for (let code = 0; code < 128; code += 1) BASE64[code] = /[A-Za-z0-9+/_-]/.test(String.fromCharCode(code)) ? 1 : 0
+
+const current = {
+  text: undefined as string | undefined,
+  length: 0,
+  digits: 0,
+  low: 0,
+  upper: 0,
+  lower: 0,
+  nonAscii: false,
+  control: false,
+  longestRun: 0,
+  // The digit shape (longest chain, most dots in a dotted run), measured on demand: -1 until then.
+  chain: -1,
+  dotted: 0,
+}
 
 function isChainGap(code: number): boolean {
   return code === 32 || code === 46 || code === 47 || code === 45 || code === 40 || code === 41
@@ -80,72 +132,75 @@ function measureDigitShape(text: string): void {
       if (dots > dotted) dotted = dots
     } else if (code < 48 || code > 57) dots = 0
   }
-  lastChain = longest
-  lastDotted = dotted
+  current.chain = longest
+  current.dotted = dotted
 }
 
-function profile(text: string): void {
-  if (text === lastText) return
+/**
+ * The profile of `text` (one pass, or none when `text` is the text profiled last). Returns the one shared
+ * profile object: see TextProfile.
+ */
+export function profileOf(text: string): TextProfile {
+  if (text === current.text) return current
   let low = 0
   let upper = 0
   let lower = 0
   let digits = 0
   let nonAscii = false
   let control = false
+  let run = 0
+  let longestRun = 0
   const length = text.length
   for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i)
-    if (code >= 96) {
-      if (code < 128) lower |= 1 << (code - 96)
-      else nonAscii = true
-    } else if (code >= 64) upper |= 1 << (code - 64)
+    if (code >= 128) {
+      nonAscii = true
+      run = 0
+      continue
+    }
+    // `code & 31` is the character's bit in its mask: code − 96, code − 64 or code − 32.
+    const bit = 1 << (code & 31)
+    if (code >= 96) lower |= bit
+    else if (code >= 64) upper |= bit
     else if (code >= 32) {
-      low |= 1 << (code - 32)
+      low |= bit
       if (code >= 48 && code <= 57) digits += 1
     } else control = true
+    if (BASE64[code] === 1) {
+      run += 1
+      if (run > longestRun) longestRun = run
+    } else run = 0
   }
-  lastText = text
-  lastChain = -1
-  lastLow = low
-  lastUpper = upper
-  lastLower = lower
-  lastDigits = digits
-  lastNonAscii = nonAscii
-  lastControl = control
+  current.text = text
+  current.length = length
+  current.chain = -1
+  current.low = low
+  current.upper = upper
+  current.lower = lower
+  current.digits = digits
+  current.nonAscii = nonAscii
+  current.control = control
+  current.longestRun = longestRun
+  return current
 }
 
-
-/** The ASCII digits in `text` (`\d` without the `u` flag); shares the profile pass of the preconditions. */
-export function digitCount(text: string): number {
-  profile(text)
-  return lastDigits
-}
-
-/** Whether `text` holds a character above U+007F; shares the profile pass of the preconditions. */
-export function hasNonAscii(text: string): boolean {
-  profile(text)
-  return lastNonAscii
-}
-
-/** Whether `text` holds a control character (below U+0020: a tab, a line break…); shares the profile pass. */
-export function hasControl(text: string): boolean {
-  profile(text)
-  return lastControl
-}
+/** Presence masks of some printable ASCII characters, to test against a profile with `hasAnyChar`. */
+export type CharMasks = readonly [low: number, upper: number, lower: number]
 
 /**
- * Whether `text` holds at least one of `chars` (printable ASCII); shares the profile pass of the preconditions.
- * Build the tester once (`const hasBracket = anyCharTester(')]')`), then ask it about each text.
+ * The presence masks of `chars` (printable ASCII), for `hasAnyChar`. Throws TypeError on any other character.
  *
  * @example
- * anyCharTester(')]')('f(x)') // → true
+ * const BRACKETS = charMasks(')]')
+ * hasAnyChar(profileOf('f(x)'), BRACKETS) // → true
  */
-export function anyCharTester(chars: string): (text: string) => boolean {
-  const [low, upper, lower] = masksOf(charsOf(chars))
-  return (text) => {
-    profile(text)
-    return (lastLow & low) !== 0 || (lastUpper & upper) !== 0 || (lastLower & lower) !== 0
-  }
+export function charMasks(chars: string): CharMasks {
+  return masksOf(charsOf(chars))
+}
+
+/** Whether the profiled text holds at least one of the characters of `masks` (see charMasks). */
+export function hasAnyChar(profile: TextProfile, masks: CharMasks): boolean {
+  return (profile.low & masks[0]) !== 0 || (profile.upper & masks[1]) !== 0 || (profile.lower & masks[2]) !== 0
 }
 
 /** The presence masks (32–63, 64–95, 96–127) of a set of printable ASCII characters. */
@@ -162,6 +217,18 @@ function masksOf(chars: Iterable<string>): [number, number, number] {
   return [low, upper, lower]
 }
 
+/** The letters of a word of ASCII letters as case-folded presence bits (`a`/`A` is bit 1, as in `upper | lower`). */
+function lettersOf(word: string): number {
+  let letters = 0
+  for (let i = 0; i < word.length; i += 1) letters |= 1 << ((word.charCodeAt(i) | 0x20) - 96)
+  return letters
+}
+
+/** The letters every one of several has (bits as in lettersOf); 0 for none. */
+function commonLetters(each: readonly number[]): number {
+  return each.length > 0 ? each.reduce((common, letters) => common & letters) : 0
+}
+
 function charsOf(literal: string): Set<string> {
   for (const char of literal) {
     const code = char.charCodeAt(0)
@@ -170,84 +237,182 @@ function charsOf(literal: string): Set<string> {
   return new Set(literal)
 }
 
-/** A requirement as bit masks, with each literal's own masks (three numbers per literal, in order). */
+/** A requirement as bit masks, with each literal's and each word's own masks. */
 export interface CompiledRequirement {
+  readonly minLength: number
+  readonly minRun: number
   readonly digits: number
-  readonly chainDigits: number
-  readonly dottedRun: number
   readonly low: number
   readonly upper: number
   readonly lower: number
+  /**
+   * Characters at least one of which must occur (0, 0, 0: no such test): the first character of each literal of
+   * `anyOf`, when it has several, as whichever literal occurs brings its own.
+   */
+  readonly anyLow: number
+  readonly anyUpper: number
+  readonly anyLower: number
+  /** Letters (in any case, bits as in `upper | lower`) that every word of `anyWord`, or every literal, has. */
+  readonly letters: number
+  readonly chainDigits: number
+  readonly dottedRun: number
   readonly literals: readonly string[]
+  /** Three numbers per literal, in order: its low, upper and lower masks. */
   readonly literalMasks: readonly number[]
+  /** The words of `anyWord` as one case-insensitive regex, or undefined. */
+  readonly words: RegExp | undefined
+  /** The letters of each word (bits as in `letters`), in order. */
+  readonly wordLetters: readonly number[]
+  readonly key: ((key: string) => boolean) | undefined
+  readonly confirm: ((text: string) => boolean) | undefined
+  /** Whether any test beyond the length, the digit count and the presence masks is left (meetsRest). */
+  readonly hasRest: boolean
 }
 
-/** The requirement behind each `mayContain` built here, so `scanText` can test it without a call per detector. */
-const COMPILED = new WeakMap<object, CompiledRequirement>()
+/** The requirements behind each `mayContain` built here, so screen.ts can test them without a call per detector. */
+const COMPILED = new WeakMap<object, readonly CompiledRequirement[]>()
 
-/** The compiled requirement of a `mayContain` built by createPrecondition, or undefined for any other function. */
-export function compiledRequirementOf(mayContain: unknown): CompiledRequirement | undefined {
+/**
+ * The compiled requirements (any of which is enough) of a `mayContain` built by createPrecondition, or undefined
+ * for any other function.
+ */
+export function compiledRequirementsOf(mayContain: unknown): readonly CompiledRequirement[] | undefined {
   return typeof mayContain === 'function' ? COMPILED.get(mayContain) : undefined
 }
 
-/**
- * Whether `text` meets a compiled requirement: exactly what the `mayContain` createPrecondition built for it answers.
- * A literal is searched for (`includes`) only when all its characters occur.
- */
-export function meetsRequirement(requirement: CompiledRequirement, text: string): boolean {
-  profile(text)
-  const { low, upper, lower, literals, literalMasks } = requirement
-  if (lastDigits < requirement.digits || (lastLow & low) !== low || (lastUpper & upper) !== upper || (lastLower & lower) !== lower) return false
-  if (requirement.chainDigits > 0 || requirement.dottedRun > 0) {
-    if (lastChain < 0) measureDigitShape(text)
-    if (lastChain < requirement.chainDigits || lastDotted < requirement.dottedRun) return false
-  }
-  if (literals.length === 0) return true
-  for (let i = 0; i < literals.length; i += 1) {
-    const m = i * 3
-    const literalLow = literalMasks[m] as number
-    const literalUpper = literalMasks[m + 1] as number
-    const literalLower = literalMasks[m + 2] as number
-    if ((lastLow & literalLow) !== literalLow || (lastUpper & literalUpper) !== literalUpper || (lastLower & literalLower) !== literalLower) continue
-    if (text.includes(literals[i] as string)) return true
-  }
-  return false
+/** Whether the profile holds a requirement's length, digit count and characters (its presence masks). */
+function meetsMasks(requirement: CompiledRequirement, profile: TextProfile): boolean {
+  const { low, upper, lower, letters } = requirement
+  return (
+    profile.length >= requirement.minLength &&
+    profile.longestRun >= requirement.minRun &&
+    profile.digits >= requirement.digits &&
+    (profile.low & low) === low &&
+    (profile.upper & upper) === upper &&
+    (profile.lower & lower) === lower &&
+    ((profile.upper | profile.lower) & letters) === letters &&
+    ((requirement.anyLow | requirement.anyUpper | requirement.anyLower) === 0 ||
+      ((profile.low & requirement.anyLow) | (profile.upper & requirement.anyUpper) | (profile.lower & requirement.anyLower)) !== 0)
+  )
 }
 
 /**
- * Builds a `mayContain` from a requirement: false when the text cannot hold a match. Throws TypeError when the
- * requirement names characters outside printable ASCII, an empty literal, or a digit count that is not a
- * non-negative integer.
+ * The tests of a requirement after its masks (see meetsMasks, which must hold): the digit shape, then the
+ * literals and words (each searched for only when all its characters occur), the member name, `confirm`.
+ */
+export function meetsRest(requirement: CompiledRequirement, text: string, context: DetectorContext | undefined): boolean {
+  if (!requirement.hasRest) return true
+  const profile = profileOf(text)
+  if (requirement.chainDigits > 0 || requirement.dottedRun > 0) {
+    if (current.chain < 0) measureDigitShape(text)
+    if (current.chain < requirement.chainDigits || current.dotted < requirement.dottedRun) return false
+  }
+  const { literals, literalMasks } = requirement
+  if (literals.length > 0) {
+    let found = false
+    for (let i = 0; i < literals.length && !found; i += 1) {
+      const m = i * 3
+      const literalLow = literalMasks[m] as number
+      const literalUpper = literalMasks[m + 1] as number
+      const literalLower = literalMasks[m + 2] as number
+      if ((profile.low & literalLow) !== literalLow || (profile.upper & literalUpper) !== literalUpper || (profile.lower & literalLower) !== literalLower) continue
+      found = text.includes(literals[i] as string)
+    }
+    if (!found) return false
+  }
+  const { words, wordLetters } = requirement
+  if (words !== undefined) {
+    const folded = profile.upper | profile.lower
+    let lettersOccur = false
+    for (let i = 0; i < wordLetters.length && !lettersOccur; i += 1) lettersOccur = (folded & (wordLetters[i] as number)) === wordLetters[i]
+    if (!lettersOccur || !words.test(text)) return false
+  }
+  if (requirement.key !== undefined && (context?.key === undefined || !requirement.key(context.key))) return false
+  return requirement.confirm === undefined || requirement.confirm(text)
+}
+
+/**
+ * Whether `text` (under `context`) meets a compiled requirement: exactly what the `mayContain` createPrecondition
+ * built for it answers when it has this one requirement.
+ */
+export function meetsRequirement(requirement: CompiledRequirement, text: string, context?: DetectorContext): boolean {
+  return meetsMasks(requirement, profileOf(text)) && meetsRest(requirement, text, context)
+}
+
+function nonNegativeInteger(name: string, count: number): number {
+  if (!Number.isInteger(count) || count < 0) throw new TypeError(`"${name}" must be a non-negative integer`)
+  return count
+}
+
+function compile(requirement: Requirement): CompiledRequirement {
+  const { chars = '', anyOf = [], anyWord = [], key, confirm } = requirement
+  const minLength = nonNegativeInteger('minLength', requirement.minLength ?? 0)
+  const minRun = nonNegativeInteger('minRun', requirement.minRun ?? 0)
+  const digits = nonNegativeInteger('digits', requirement.digits ?? 0)
+  const chainDigits = nonNegativeInteger('chainDigits', requirement.chainDigits ?? 0)
+  const dottedRun = nonNegativeInteger('dottedRun', requirement.dottedRun ?? 0)
+  if (anyOf.some((literal) => literal === '')) throw new TypeError('a requirement literal must not be empty')
+  if (anyWord.some((word) => !/^[A-Za-z]+$/.test(word))) throw new TypeError('a requirement word must be ASCII letters')
+  if ((key !== undefined && typeof key !== 'function') || (confirm !== undefined && typeof confirm !== 'function')) {
+    throw new TypeError('"key" and "confirm" must be functions or left out')
+  }
+  const needed = charsOf(chars)
+  // A character every literal has must occur whichever literal does; a letter every word has, in either case.
+  const [first, ...others] = anyOf.map(charsOf)
+  for (const char of first ?? []) if (others.every((set) => set.has(char))) needed.add(char)
+  const wordLetters = anyWord.map(lettersOf)
+  // A letter every literal has, in some case, is one whichever literal occurs (`b` of `Bearer` and `BASIC`).
+  const literalLetters = anyOf.map((literal) => lettersOf(literal.replace(/[^A-Za-z]/g, '')))
+  const [low, upper, lower] = masksOf(needed)
+  const [anyLow, anyUpper, anyLower] = anyOf.length > 1 ? masksOf(anyOf.map((literal) => literal.charAt(0))) : [0, 0, 0]
+  const literals = [...anyOf]
+  const compiled = {
+    // A chain of n digits has that many digits in the text, and a dotted run a `.`; a run is that long at least.
+    minLength: Math.max(minLength, minRun),
+    minRun,
+    digits: Math.max(digits, chainDigits),
+    low: dottedRun > 0 ? low | (1 << (46 - 32)) : low,
+    upper,
+    lower,
+    anyLow,
+    anyUpper,
+    anyLower,
+    letters: commonLetters(wordLetters) | commonLetters(literalLetters),
+    chainDigits,
+    dottedRun,
+    literals,
+    literalMasks: literals.flatMap((literal) => masksOf(literal)),
+    words: anyWord.length > 0 ? new RegExp(anyWord.join('|'), 'i') : undefined,
+    wordLetters,
+    key,
+    confirm,
+  }
+  return { ...compiled, hasRest: hasRest(compiled) }
+}
+
+function hasRest(requirement: Omit<CompiledRequirement, 'hasRest'>): boolean {
+  const { chainDigits, dottedRun, literals, words, key, confirm } = requirement
+  return chainDigits > 0 || dottedRun > 0 || literals.length > 0 || words !== undefined || key !== undefined || confirm !== undefined
+}
+
+/**
+ * Builds a `mayContain` from a requirement, or from several of which any is enough: false when the text (under
+ * that member name) cannot hold a match. Throws TypeError when a requirement names characters outside printable
+ * ASCII, an empty literal, a word that is not ASCII letters, or a count that is not a non-negative integer.
  *
  * @example
  * const mayContain = createPrecondition({ anyOf: ['AKIA', 'ASIA'] }) // needs `A` and `I`, then one of the two literals
  * mayContain('key id AKIA…') // → true
  * mayContain('an ordinary sentence') // → false, after one pass and two bit tests
+ * createPrecondition([{ digits: 1, chars: ':' }, { dottedRun: 3 }]) // an IPv6 or an IPv4 address
  */
-export function createPrecondition(requirement: Requirement): (text: string) => boolean {
-  const { digits = 0, chars = '', anyOf = [], chainDigits = 0, dottedRun = 0 } = requirement
-  for (const [name, count] of Object.entries({ digits, chainDigits, dottedRun })) {
-    if (!Number.isInteger(count) || count < 0) throw new TypeError(`"${name}" must be a non-negative integer`)
+export function createPrecondition(requirement: Requirement | readonly Requirement[]): (text: string, context?: DetectorContext) => boolean {
+  const requirements: readonly Requirement[] = Array.isArray(requirement) ? requirement : [requirement as Requirement]
+  const compiled = requirements.map(compile)
+  const mayContain = (text: string, context?: DetectorContext): boolean => {
+    for (let i = 0; i < compiled.length; i += 1) if (meetsRequirement(compiled[i] as CompiledRequirement, text, context)) return true
+    return false
   }
-  if (anyOf.some((literal) => literal === '')) throw new TypeError('a requirement literal must not be empty')
-  const needed = charsOf(chars)
-  // A character every literal has must occur whichever literal does.
-  const [first, ...others] = anyOf.map(charsOf)
-  for (const char of first ?? []) if (others.every((set) => set.has(char))) needed.add(char)
-  const [low, upper, lower] = masksOf(needed)
-  const literals = [...anyOf]
-  // A chain of n digits has that many digits in the text, and a dotted run a `.`.
-  const compiled: CompiledRequirement = {
-    digits: Math.max(digits, chainDigits),
-    chainDigits,
-    dottedRun,
-    low: dottedRun > 0 ? low | (1 << (46 - 32)) : low,
-    upper,
-    lower,
-    literals,
-    literalMasks: literals.flatMap((literal) => masksOf(literal)),
-  }
-  const mayContain = (text: string): boolean => meetsRequirement(compiled, text)
   COMPILED.set(mayContain, compiled)
   return mayContain
 }

@@ -20,7 +20,7 @@ import { findEncodedRuns, mayHoldEncodedRun, mayHoldEscape, unescapeText } from 
 import type { Span } from './detector.js'
 import type { EntityType } from './entities.js'
 import { forEachUnicodeEvasion, normalizeText } from './normalize.js'
-import { anyCharTester, digitCount, hasControl, hasNonAscii } from './precondition.js'
+import { charMasks, hasAnyChar, profileOf } from './precondition.js'
 import {
   forEachDefanged,
   forEachSeparatorChain,
@@ -48,9 +48,9 @@ const WINDOW_STRETCH = 1024
 /** A non-ASCII character, or one that may start an escape (`%`, `&`, `\\`): one character class, a fast search. */
 const MAY_BE_REWRITTEN = /[^\x00-\x24\x27-\x5b\x5d-\x7f]/
 
-const mayHoldRewriteChar = anyCharTester('%&\\')
-const mayHoldClosingBracket = anyCharTester(')]')
-const mayHoldSeparatorChar = anyCharTester(' ./+|\\-')
+const REWRITE_CHARS = charMasks('%&\\')
+const CLOSING_BRACKETS = charMasks(')]')
+const SEPARATOR_CHARS = charMasks(' ./+|\\-')
 
 /**
  * Cheap gate: false promises that the passes of this file find nothing in `text`. True when it holds a non-ASCII
@@ -59,15 +59,18 @@ const mayHoldSeparatorChar = anyCharTester(' ./+|\\-')
  */
 export function mayHoldEvasion(text: string): boolean {
   // Each test below is put behind what it needs, read from the profile the preconditions already took of this
-  // string (precondition.ts), so an ordinary string costs a few bit tests and the encoded-run scan:
+  // string (precondition.ts, screen.ts), so an ordinary string costs a few bit tests and the encoded-run scan:
   //  - MAY_BE_REWRITTEN matches exactly a non-ASCII character, `%`, `&` or `\\`;
   //  - an odd separator chain has seven digits (MIN_CHAIN_DIGITS) and a separator: a blank, a tab or line break
   //    (control characters), `.`, `/`, `+`, `|`, `\\`, `-` or a non-ASCII dash or dot (SEP in separators.ts);
   //  - a defanged separator has a closing bracket.
-  if (hasNonAscii(text) || mayHoldRewriteChar(text)) return true
+  const profile = profileOf(text)
+  if (profile.nonAscii || hasAnyChar(profile, REWRITE_CHARS)) return true
+  const oddSeparator = profile.digits >= MIN_CHAIN_DIGITS && (profile.control || hasAnyChar(profile, SEPARATOR_CHARS))
+  const defanged = hasAnyChar(profile, CLOSING_BRACKETS)
   if (mayHoldEncodedRun(text)) return true
-  if (digitCount(text) >= MIN_CHAIN_DIGITS && (hasControl(text) || mayHoldSeparatorChar(text)) && mayHoldOddSeparator(text)) return true
-  return mayHoldClosingBracket(text) && mayHoldDefanged(text)
+  if (oddSeparator && mayHoldOddSeparator(text)) return true
+  return defanged && mayHoldDefanged(text)
 }
 
 /**

@@ -12,11 +12,13 @@
  * them (split-siblings.ts) and reported as one finding per part, each with its own path and span: the parts of one
  * value have the same type, so an action redacts (or blocks on) every part.
  */
+import { CleanNames } from './clean-names.js'
 import { assertDetectors, type Detector, type DetectorContext } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { formatJsonPointer } from './json-pointer.js'
-import { resolveOverlaps, scanText, type TextFinding } from './scan-text.js'
+import { resolveOverlaps, scanScreened, type TextFinding } from './scan-text.js'
+import { screenOfFrozen, type Screen } from './screen.js'
 import { findSplitValues, isShortString } from './split-siblings.js'
 
 /** One sensitive value found in a JSON value. */
@@ -47,17 +49,21 @@ export interface ScanJsonOptions {
   readonly key?: string | undefined
 }
 
-interface Frame {
-  readonly value: unknown
-  readonly parent: Frame | undefined
-  /** The member name or array index that leads here from the parent; undefined for the scanned value itself. */
-  readonly token: string | number | undefined
-  /** True when `token` is an object member name, which is scanned too. */
-  readonly isMember: boolean
-  /** The nearest member name at or above this value, as DetectorContext (shared by an array's elements). */
-  readonly context: DetectorContext
+/** A value met by the walk, with how it was reached. A class, so every frame has one shape (V8 reads them fast). */
+class Frame {
   /** The findings of a string value, when they were settled with its siblings' (split values). */
-  found?: TextFinding[]
+  found: readonly TextFinding[] | undefined = undefined
+
+  constructor(
+    readonly value: unknown,
+    readonly parent: Frame | undefined,
+    /** The member name or array index that leads here from the parent; undefined for the scanned value itself. */
+    readonly token: string | number | undefined,
+    /** True when `token` is an object member name, which is scanned too. */
+    readonly isMember: boolean,
+    /** The nearest member name at or above this value, as DetectorContext (shared by an array's elements). */
+    readonly context: DetectorContext,
+  ) {}
 }
 
 /** Pushed under a container's children; popping it means the container's subtree is done. */
@@ -78,29 +84,15 @@ const MIN_NUMBER = 100_000_000
 interface Detectors {
   readonly all: readonly Detector[]
   readonly numbers: readonly Detector[]
-  /** Member names in which these detectors found nothing (see MAX_CLEAN_NAMES). */
+  /** Member names in which these detectors found nothing (clean-names.ts). */
   readonly cleanNames: CleanNames
+  /** The screen (screen.ts) those were found clean with: a new one means a detector changed, and they are forgotten. */
+  screen: Screen | undefined
 }
-
-interface CleanNames {
-  /** The names, by the key of the member that holds them (their context). */
-  readonly byKey: Map<string | undefined, Set<string>>
-  count: number
-}
-
-/**
- * Member names repeat across messages (the same tools, the same schemas: `path`, `query`, `options`), so a name
- * whose scan found nothing is remembered, with the key it was scanned under, for the same detector list: detectors
- * are pure (same text and context, same spans), so scanning it again would find nothing again. Names with findings
- * are never kept, nor names longer than MAX_CLEAN_NAME; the memory is cleared when it holds MAX_CLEAN_NAMES names.
- */
-const MAX_CLEAN_NAME = 64
-const MAX_CLEAN_NAMES = 4096
 
 /**
  * Validated lists that cannot change (frozen: DEFAULT_DETECTORS, the stage's own list), so each message does not
- * check them again. The private copy is frozen too, so scanText keeps one plan for it (scan-text.ts) and reads
- * the detectors from that plan's unfrozen array (V8 reads frozen arrays' elements slowly).
+ * check them again. The private copy is frozen too, so a screen (screen.ts) is kept for it.
  */
 const CHECKED = new WeakMap<readonly Detector[], Detectors>()
 
@@ -110,11 +102,12 @@ function checkedDetectors(detectors: unknown): Detectors {
   if (known !== undefined) return known
   const all: unknown = Array.isArray(detectors) ? [...(detectors as unknown[])] : detectors
   assertDetectors(all, '"detectors"')
-  // Frozen, so scanText may keep a plan of them (scan-text.ts); they are private copies nobody else changes.
-  const checked = {
+  // Frozen, so a screen is kept for them (screen.ts); they are private copies nobody else changes.
+  const checked: Detectors = {
     all: Object.freeze(all),
     numbers: Object.freeze(all.filter((detector) => NUMBER_TYPES.has(detector.type))),
-    cleanNames: { byKey: new Map<string | undefined, Set<string>>(), count: 0 },
+    cleanNames: new CleanNames(),
+    screen: undefined,
   }
   if (frozen) CHECKED.set(detectors, checked)
   return checked
@@ -149,51 +142,37 @@ function record(findings: ScanFinding[], found: readonly TextFinding[], frame: F
  * detectors found in it becomes one finding over the whole decimal string (the overlap rule picks its type), so
  * an action replaces the number, never part of it.
  */
-function scanNumber(value: number, detectors: readonly Detector[], context: DetectorContext): TextFinding[] {
+function scanNumber(value: number, detectors: readonly Detector[], context: DetectorContext): readonly TextFinding[] {
   if (detectors.length === 0 || !Number.isSafeInteger(value) || Math.abs(value) < MIN_NUMBER) return []
   const text = String(value)
-  const found = scanText(text, detectors, context)
+  const found = scanScreened(text, screenOfFrozen(detectors), context)
   if (found.length === 0) return found
   return resolveOverlaps(found.map(({ type }) => ({ type, start: 0, end: text.length })))
 }
 
-/** The findings in a member name, scanned with its parent's context (see MAX_CLEAN_NAMES). */
-function scanName(name: string, detectors: Detectors, context: DetectorContext): readonly TextFinding[] {
-  const cleanNames = detectors.cleanNames
-  let clean = cleanNames.byKey.get(context.key)
-  if (clean?.has(name) === true) return []
-  const found = scanText(name, detectors.all, context)
-  if (found.length === 0 && name.length <= MAX_CLEAN_NAME) {
-    if (cleanNames.count >= MAX_CLEAN_NAMES) {
-      cleanNames.byKey.clear()
-      cleanNames.count = 0
-      clean = undefined
-    }
-    if (clean === undefined) {
-      clean = new Set<string>()
-      cleanNames.byKey.set(context.key, clean)
-    }
-    clean.add(name)
-    cleanNames.count += 1
-  }
+/** The findings in a member name, scanned with its parent's context, unless it is known to have none (clean-names.ts). */
+function scanName(name: string, clean: CleanNames, screen: Screen, context: DetectorContext): readonly TextFinding[] {
+  if (clean.has(name, context.key)) return []
+  const found = scanScreened(name, screen, context)
+  if (found.length === 0) clean.remember(name, context.key)
   return found
 }
 
 /** Pushes a container's children (last first, so they pop in order) above its exit marker. */
-function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, onPath: Set<object>, detectors: readonly Detector[]): void {
+function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, onPath: Set<object>, screen: Screen): void {
   if (onPath.has(container)) throw new TypeError('the value refers to itself, so it is not JSON and cannot be scanned')
   onPath.add(container)
   stack.push({ exit: container })
   const children: Frame[] = []
   if (Array.isArray(container)) {
     for (let index = 0; index < container.length; index += 1) {
-      children.push({ value: container[index], parent: frame, token: index, isMember: false, context: frame.context })
+      children.push(new Frame(container[index], frame, index, false, frame.context))
     }
   } else {
     const members = container as Record<string, unknown>
-    for (const name of Object.keys(members)) children.push({ value: members[name], parent: frame, token: name, isMember: true, context: { key: name } })
+    for (const name of Object.keys(members)) children.push(new Frame(members[name], frame, name, true, { key: name }))
   }
-  if (children.length > 1 && detectors.length > 0) findSplitRuns(children, frame.context, detectors, Array.isArray(container))
+  if (children.length > 1 && screen.detectors.length > 0) findSplitRuns(children, frame.context, screen, Array.isArray(container))
   for (let index = children.length - 1; index >= 0; index -= 1) stack.push(children[index] as Frame)
 }
 
@@ -201,28 +180,30 @@ function pushChildren(stack: (Frame | Exit)[], frame: Frame, container: object, 
  * Scans each run of two or more adjacent short string children for values split across them (split-siblings.ts),
  * and stores every child's settled findings (its own and its parts of split values) on its frame.
  */
-function findSplitRuns(children: Frame[], context: DetectorContext, detectors: readonly Detector[], inArray: boolean): void {
-  const scan = (text: string): TextFinding[] => scanText(text, detectors, context)
+function findSplitRuns(children: readonly Frame[], context: DetectorContext, screen: Screen, inArray: boolean): void {
   for (let first = 0; first < children.length; ) {
-    let end = first
-    while (end < children.length && isShortString(children[end]?.value)) end += 1
-    if (end - first >= 2) {
-      const run = children.slice(first, end)
-      const own = run.map((child) => scanText(child.value as string, detectors, child.context))
-      const parts = findSplitValues(
-        run.map((child) => child.value as string),
-        own,
-        scan,
-        inArray,
-      )
-      for (const part of parts) own[part.index]?.push({ type: part.type, start: part.start, end: part.end })
-      run.forEach((child, index) => {
-        const found = own[index] ?? []
-        child.found = found.length > 1 ? resolveOverlaps(found) : found
-      })
+    if (!isShortString((children[first] as Frame).value)) {
+      first += 1
+      continue
     }
-    first = Math.max(end, first + 1)
+    let end = first + 1
+    while (end < children.length && isShortString((children[end] as Frame).value)) end += 1
+    if (end - first >= 2) settleRun(children.slice(first, end), context, screen, inArray)
+    first = end
   }
+}
+
+/** Settles the findings of one run of short string siblings: each one's own, and its parts of split values. */
+function settleRun(run: readonly Frame[], context: DetectorContext, screen: Screen, inArray: boolean): void {
+  const texts = run.map((child) => child.value as string)
+  const own = run.map((child, index) => scanScreened(texts[index] as string, screen, child.context))
+  const parts = findSplitValues(texts, own, (text) => scanScreened(text, screen, context), inArray)
+  const found = own.map((findings) => [...findings])
+  for (const part of parts) found[part.index]?.push({ type: part.type, start: part.start, end: part.end })
+  run.forEach((child, index) => {
+    const settled = found[index] ?? []
+    child.found = settled.length > 1 ? resolveOverlaps(settled) : settled
+  })
 }
 
 /**
@@ -238,9 +219,15 @@ function findSplitRuns(children: Frame[], context: DetectorContext, detectors: r
  */
 export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFinding[] {
   const { maxFindings, detectors } = readOptions(options)
+  // The list is checked once per value: a detector's mayContain replaced during the walk counts from the next one.
+  const screen = screenOfFrozen(detectors.all)
+  if (detectors.screen !== screen) {
+    detectors.cleanNames.clear()
+    detectors.screen = screen
+  }
   const findings: ScanFinding[] = []
   const onPath = new Set<object>()
-  const root: Frame = { value, parent: undefined, token: undefined, isMember: false, context: { key: options.key } }
+  const root = new Frame(value, undefined, undefined, false, { key: options.key })
   const stack: (Frame | Exit)[] = [root]
   while (findings.length < maxFindings) {
     const entry = stack.pop()
@@ -250,11 +237,11 @@ export function scanJson(value: unknown, options: ScanJsonOptions = {}): ScanFin
       continue
     }
     if (entry.isMember && typeof entry.token === 'string') {
-      record(findings, scanName(entry.token, detectors, entry.parent?.context ?? root.context), entry, true)
+      record(findings, scanName(entry.token, detectors.cleanNames, screen, entry.parent?.context ?? root.context), entry, true)
     }
-    if (typeof entry.value === 'string') record(findings, entry.found ?? scanText(entry.value, detectors.all, entry.context), entry, false)
+    if (typeof entry.value === 'string') record(findings, entry.found ?? scanScreened(entry.value, screen, entry.context), entry, false)
     else if (typeof entry.value === 'number') record(findings, scanNumber(entry.value, detectors.numbers, entry.context), entry, false)
-    else if (typeof entry.value === 'object' && entry.value !== null) pushChildren(stack, entry, entry.value, onPath, detectors.all)
+    else if (typeof entry.value === 'object' && entry.value !== null) pushChildren(stack, entry, entry.value, onPath, screen)
   }
   return findings.length > maxFindings ? findings.slice(0, maxFindings) : findings
 }

@@ -1,6 +1,10 @@
 /**
  * shared/src/content-safety/scan-text.ts — runs detectors over one string and settles overlaps.
  *
+ * Which detectors a string needs is answered for all of them at once by the screen of the list (screen.ts: one
+ * profile pass over the string and one table); only those run their `find`. A list that is not frozen (it may
+ * change) is asked detector by detector instead.
+ *
  * The detectors run on the raw string first. Only when a cheap gate says the string may hide a value (a non-ASCII
  * character, a possible escape, a long base64/hex-looking run, digits joined by odd separators, a defanged `[at]`)
  * do the evasion passes of scan-evasions.ts run as well (normalised Unicode, decoded escapes, rewritten
@@ -18,8 +22,8 @@
  */
 import { ENTITY_TYPES, SECRET_ENTITY_TYPES, type EntityType } from './entities.js'
 import type { Detector, DetectorContext, Span } from './detector.js'
-import { compiledRequirementOf, meetsRequirement, type CompiledRequirement } from './precondition.js'
 import { findEvasions, mayHoldEvasion } from './scan-evasions.js'
+import { screenOf, screenText, type Screen } from './screen.js'
 
 /** A span with the entity type found there. */
 export interface TextFinding extends Span {
@@ -91,42 +95,6 @@ function assertSpan(span: Span, text: string, detector: Detector): void {
   if (!valid) throw new TypeError(`a ${detector.type} detector returned a span outside the text or empty`)
 }
 
-/**
- * A frozen detector list, read once: private unfrozen copies of its detectors (V8 reads frozen arrays slowly) and,
- * for each, the compiled requirement of its `mayContain` when createPrecondition built it, so that test runs inline
- * instead of as one call per detector and string (the call cost more than the test on short strings).
- */
-interface Plan {
-  readonly detectors: readonly Detector[]
-  readonly requirements: readonly (CompiledRequirement | undefined)[]
-  /** The `mayContain` each requirement was compiled from. */
-  readonly compiledFrom: readonly unknown[]
-}
-
-const PLANS = new WeakMap<readonly Detector[], Plan>()
-
-// The list of the last call and its plan: scanJson passes the same list for every string of a value.
-let lastDetectors: readonly Detector[] | undefined
-let lastPlan: Plan | undefined
-
-function planOf(detectors: readonly Detector[]): Plan | undefined {
-  if (detectors === lastDetectors) return lastPlan
-  if (!Object.isFrozen(detectors)) return undefined
-  let plan = PLANS.get(detectors)
-  if (plan === undefined) {
-    const copy = [...detectors]
-    plan = {
-      detectors: copy,
-      requirements: copy.map((detector) => compiledRequirementOf(detector.mayContain)),
-      compiledFrom: copy.map((detector) => detector.mayContain),
-    }
-    PLANS.set(detectors, plan)
-  }
-  lastDetectors = detectors
-  lastPlan = plan
-  return plan
-}
-
 function findWith(detector: Detector, text: string, context: DetectorContext | undefined, found: TextFinding[]): void {
   const spans = detector.find(text, context)
   for (let index = 0; index < spans.length; index += 1) {
@@ -136,34 +104,45 @@ function findWith(detector: Detector, text: string, context: DetectorContext | u
   }
 }
 
-function detectRaw(text: string, detectors: readonly Detector[], context: DetectorContext | undefined): TextFinding[] {
+/** Nothing found: shared by every scan that finds nothing, so such a scan allocates nothing (never changed). */
+const NOTHING: readonly TextFinding[] = Object.freeze([])
+
+/** The raw findings of a screened list (screen.ts): only the candidates the screen names run. */
+function detectScreened(text: string, screen: Screen, context: DetectorContext | undefined): TextFinding[] | undefined {
+  const candidates = screenText(screen, text, context)
+  if (candidates === undefined) return undefined
   const found: TextFinding[] = []
-  const plan = planOf(detectors)
-  if (plan !== undefined) {
-    const planned = plan.detectors
-    const requirements = plan.requirements
-    const compiledFrom = plan.compiledFrom
-    for (let index = 0; index < planned.length; index += 1) {
-      const detector = planned[index] as Detector
-      const mayContain = detector.mayContain
-      if (mayContain !== undefined) {
-        const requirement = requirements[index]
-        // The inline test only while the detector still has the mayContain the plan compiled.
-        if (requirement !== undefined && mayContain === compiledFrom[index]) {
-          if (!meetsRequirement(requirement, text)) continue
-        } else if (!mayContain(text, context)) continue
-      }
-      findWith(detector, text, context, found)
-    }
-    return found
+  for (let index = 0; index < candidates.length; index += 1) {
+    findWith(screen.detectors[candidates[index] as number] as Detector, text, context, found)
   }
-  // An index loop: V8 iterates frozen arrays (DEFAULT_DETECTORS) slowly with for…of.
+  return found
+}
+
+/** The raw findings of a list without a screen (not frozen): each detector's `mayContain`, then its `find`. */
+function detectListed(text: string, detectors: readonly Detector[], context: DetectorContext | undefined): TextFinding[] {
+  const found: TextFinding[] = []
   for (let index = 0; index < detectors.length; index += 1) {
     const detector = detectors[index] as Detector
     if (detector.mayContain !== undefined && !detector.mayContain(text, context)) continue
     findWith(detector, text, context, found)
   }
   return found
+}
+
+/**
+ * scanText with the screen of its detector list already taken (scanJson takes it once per value): the same
+ * findings as `scanText(text, detectors, context)` for the list the screen was taken of, read-only (when there
+ * are none, one shared empty array).
+ */
+export function scanScreened(text: string, screen: Screen, context?: DetectorContext): readonly TextFinding[] {
+  let found = detectScreened(text, screen, context)
+  if (screen.detectors.length > 0 && mayHoldEvasion(text)) {
+    const detect = (rewritten: string): readonly TextFinding[] => detectScreened(rewritten, screen, context) ?? NOTHING
+    found ??= []
+    for (const finding of findEvasions(text, detect)) found.push(finding)
+  }
+  if (found === undefined || found.length === 0) return NOTHING
+  return found.length === 1 ? found : resolveOverlaps(found)
 }
 
 /**
@@ -178,11 +157,15 @@ function detectRaw(text: string, detectors: readonly Detector[], context: Detect
  * scanText('mail ada@example.org', DEFAULT_DETECTORS) // → [{ type: 'EMAIL', start: 5, end: 20 }]
  */
 export function scanText(text: string, detectors: readonly Detector[], context?: DetectorContext): TextFinding[] {
-  const found = detectRaw(text, detectors, context)
+  const screen = screenOf(detectors)
+  if (screen !== undefined) {
+    // A copy: the caller owns what it gets.
+    return [...scanScreened(text, screen, context)]
+  }
+  const found = detectListed(text, detectors, context)
   if (detectors.length > 0 && mayHoldEvasion(text)) {
-    const detect = (rewritten: string): TextFinding[] => detectRaw(rewritten, detectors, context)
+    const detect = (rewritten: string): TextFinding[] => detectListed(rewritten, detectors, context)
     for (const finding of findEvasions(text, detect)) found.push(finding)
   }
-  if (found.length <= 1) return found
-  return resolveOverlaps(found)
+  return found.length <= 1 ? found : resolveOverlaps(found)
 }

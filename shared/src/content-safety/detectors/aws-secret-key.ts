@@ -15,6 +15,7 @@
  */
 import { createRegexDetector, type Detector, type DetectorContext, type Span } from '../detector.js'
 import { isPlaceholder } from '../placeholder.js'
+import { createPrecondition } from '../precondition.js'
 
 /** A key's length: base64 of 30 bytes, no padding. */
 const KEY_LENGTH = 40
@@ -116,5 +117,5 @@ export const awsSecretKeyDetector: Detector = createRegexDetector({
   type: 'AWS_SECRET_KEY',
   pattern: AWS_SECRET_CANDIDATE,
   check: checkAwsSecret,
-  mayContain: hasKeyLengthRun,
+  mayContain: createPrecondition({ minRun: KEY_LENGTH, confirm: hasKeyLengthRun }),
 })

@@ -7,7 +7,7 @@
  * counts only when it mixes letters and digits or follows a `-u user`. Spans cover the secret part only.
  */
 import { createRegexDetector, type Span } from '../detector.js'
-import { createPrecondition } from '../precondition.js'
+import { createPrecondition, type Requirement } from '../precondition.js'
 import { groupAtEnd, isSecretName, secretSpan } from './secret-field.js'
 
 /** `--name value` (a CLI flag and its argument). Linear: the flag name cannot contain the blanks that end it. */
@@ -54,7 +54,9 @@ function checkPasswordFlag(match: RegExpExecArray, text: string): Span | undefin
 const flags = createRegexDetector({ type: 'GENERIC_SECRET', pattern: FLAG_VALUE, check: checkFlag })
 const userFlags = createRegexDetector({ type: 'GENERIC_SECRET', pattern: USER_FLAG, check: checkUserFlag })
 const passwordFlags = createRegexDetector({ type: 'GENERIC_SECRET', pattern: PASSWORD_FLAG, check: checkPasswordFlag })
-const mayHaveFlag = createPrecondition({ chars: '-' })
+/** What every form of this file has: a `-` (each starts with a flag). */
+export const COMMAND_LINE_PARTS: Requirement = { chars: '-' }
+const mayHaveFlag = createPrecondition(COMMAND_LINE_PARTS)
 
 /**
  * False when `findCommandLineSecrets` finds nothing in `text` whatever `named` is: every form starts with a `-`.

@@ -21,8 +21,8 @@
  * Overlaps with named secrets are settled by `scanText`: a JWT or `ghp_…` token in the same span wins.
  */
 import { createRegexDetector, type Detector, type DetectorContext, type Span } from '../detector.js'
-import { createPrecondition } from '../precondition.js'
-import { findCommandLineSecrets, mayHoldCommandLineSecret } from './command-line-secrets.js'
+import { createPrecondition, type Requirement } from '../precondition.js'
+import { COMMAND_LINE_PARTS, findCommandLineSecrets } from './command-line-secrets.js'
 import { BLANK, groupAtEnd, isSecretName, isSecretValue, MIN_SECRET_LENGTH, secretSpan } from './secret-field.js'
 
 /**
@@ -222,31 +222,35 @@ const xmlElements = createRegexDetector({ type: 'GENERIC_SECRET', pattern: XML_E
 const prose = createRegexDetector({ type: 'GENERIC_SECRET', pattern: PROSE, check: checkProse })
 
 /** What each text form needs (see precondition.ts); they share the one profile pass of the string. */
-const mayHaveSeparator = createPrecondition({ anyOf: ['=', ':'] })
-const mayHaveUrl = createPrecondition({ chars: '@', anyOf: ['://'] })
+const URL_PARTS: Requirement = { chars: '@', anyOf: ['://'] }
+const SCHEME_PARTS: Requirement = { anyOf: ['Bearer', 'bearer', 'BEARER', 'Basic', 'basic', 'BASIC'] }
 /**
  * What every name the named forms accept contains (any case): each secret word of `isSecretName` (`pass`, `pwd`,
- * `secret`, `token`, `key`, `credential`, `auth`, `bearer`), `identified` (SQL) and the prose words. A linear scan.
+ * `secret`, `token`, `key`, `credential`, `auth`, `bearer`), `identified` (SQL) and the prose words. Searched for
+ * only when the letters of one of them occur.
  */
-const SECRET_WORD = /pass|pwd|secret|token|key|credential|auth|bearer|identified/i
-
-// The last answer of hasSecretWord: the precondition and `find` ask about the same string in a row.
-let lastWordText: string | undefined
-let lastWordAnswer = false
-
-/** Whether `text` holds a secret word (SECRET_WORD). */
-function hasSecretWord(text: string): boolean {
-  if (text !== lastWordText) {
-    lastWordAnswer = SECRET_WORD.test(text)
-    lastWordText = text
-  }
-  return lastWordAnswer
-}
-const mayHaveQuote = createPrecondition({ anyOf: ['"', "'"] })
-const mayHaveElement = createPrecondition({ chars: '<>/' })
+const SECRET_WORD_PARTS: Requirement = { anyWord: ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'auth', 'bearer', 'identified'] }
+const mayHaveUrl = createPrecondition(URL_PARTS)
+const mayHaveScheme = createPrecondition(SCHEME_PARTS)
+const hasSecretWord = createPrecondition(SECRET_WORD_PARTS)
+/** What each named form needs besides the word: `name=value` / `name: value`, a quote, an element, prose. */
+const SEPARATOR_PARTS: Requirement = { anyOf: ['=', ':'] }
+const QUOTE_PARTS: Requirement = { anyOf: ['"', "'"] }
+const ELEMENT_PARTS: Requirement = { chars: '<>/' }
 // Prose is matched case-insensitively, so only its blank is a character every match has.
-const mayHaveProse = createPrecondition({ chars: ' ' })
-const mayHaveScheme = createPrecondition({ anyOf: ['Bearer', 'bearer', 'BEARER', 'Basic', 'basic', 'BASIC'] })
+const PROSE_PARTS: Requirement = { chars: ' ' }
+const mayHaveSeparator = createPrecondition(SEPARATOR_PARTS)
+const mayHaveQuote = createPrecondition(QUOTE_PARTS)
+const mayHaveElement = createPrecondition(ELEMENT_PARTS)
+const mayHaveProse = createPrecondition(PROSE_PARTS)
+/**
+ * A named form: a secret word and what one of the forms needs (one requirement for the forms that need one
+ * character of several, so the words are searched for once).
+ */
+const NAMED_FORM_PARTS: readonly Requirement[] = [
+  { ...SECRET_WORD_PARTS, anyOf: [...(SEPARATOR_PARTS.anyOf ?? []), ...(QUOTE_PARTS.anyOf ?? []), PROSE_PARTS.chars ?? ''] },
+  { ...SECRET_WORD_PARTS, ...ELEMENT_PARTS },
+]
 
 /** Sorted spans without overlaps: of overlapping spans the earlier (then the longer) is kept. */
 function withoutOverlaps(spans: Span[]): Span[] {
@@ -271,31 +275,44 @@ function keyNamesSecret(context: DetectorContext): boolean {
 // Names repeat across messages, and the precondition asks about every string's name: verdicts are kept (cleared
 // when the cache grows, as isSecretName's).
 const AUTH_NAME_CACHE = new Map<string, boolean>()
-const AUTH_NAME_CACHE_SIZE = 2048
+const CREDENTIAL_NAME_CACHE = new Map<string, boolean>()
+const NAME_CACHE_SIZE = 2048
 
-function keyNamesAuth(context: DetectorContext): boolean {
-  const { key } = context
-  if (key === undefined) return false
-  let verdict = AUTH_NAME_CACHE.get(key)
+function cachedVerdict(cache: Map<string, boolean>, key: string, judge: (key: string) => boolean): boolean {
+  let verdict = cache.get(key)
   if (verdict === undefined) {
-    verdict = isAuthName(key)
-    if (AUTH_NAME_CACHE.size >= AUTH_NAME_CACHE_SIZE) AUTH_NAME_CACHE.clear()
-    AUTH_NAME_CACHE.set(key, verdict)
+    verdict = judge(key)
+    if (cache.size >= NAME_CACHE_SIZE) cache.clear()
+    cache.set(key, verdict)
   }
   return verdict
 }
 
+function keyNamesAuth(context: DetectorContext): boolean {
+  return context.key !== undefined && cachedVerdict(AUTH_NAME_CACHE, context.key, isAuthName)
+}
+
+function isCredentialName(name: string): boolean {
+  return isSecretName(name) || isAuthName(name)
+}
+
+/** A member name that makes any string of six characters or more a candidate (`password`, docker's `auth`). */
+function namesCredential(key: string): boolean {
+  return cachedVerdict(CREDENTIAL_NAME_CACHE, key, isCredentialName)
+}
+
+const CREDENTIAL_NAME: Requirement = { key: namesCredential }
+
 /**
  * False only when no form of findGenericSecrets can report anything: the string is shorter than a secret, or the
  * member name is not a credential's and the text has none of what the text forms need (`://` and `@`, an auth
- * scheme word, a `-` for a command-line flag, a secret word for the named forms). Shares the profile pass of the
- * other preconditions; the secret-word loop runs only when the cheaper tests fail.
+ * scheme word, a `-` for a command-line flag, a secret word and a separator, quote, element or blank for the
+ * named forms). Its requirements are read with the other detectors' (screen.ts); the member name is asked only
+ * for a string the text tests did not let through.
  */
-function mayContainGenericSecret(text: string, context: DetectorContext = NO_CONTEXT): boolean {
-  if (text.length < MIN_SECRET_LENGTH) return false
-  if (keyNamesSecret(context) || keyNamesAuth(context)) return true
-  return mayHaveUrl(text) || mayHaveScheme(text) || mayHoldCommandLineSecret(text) || hasSecretWord(text)
-}
+const mayContainGenericSecret = createPrecondition(
+  [URL_PARTS, SCHEME_PARTS, COMMAND_LINE_PARTS, ...NAMED_FORM_PARTS, CREDENTIAL_NAME].map((requirement) => ({ ...requirement, minLength: MIN_SECRET_LENGTH })),
+)
 
 function findGenericSecrets(text: string, context: DetectorContext = NO_CONTEXT): Span[] {
   if (text.length < MIN_SECRET_LENGTH) return []

@@ -37,35 +37,15 @@ const NUMERIC_BBAN = new Set([
 
 /** The shortest IBAN (Norway's) has 15 characters. */
 const MIN_IBAN_LENGTH = 15
-/**
- * Only the two check digits are sure to be digits: some BBANs may be all letters (Saint Lucia's `4!a24!c`), so a
- * stronger digit requirement would be a leak.
- */
-const HAS_CHECK_DIGITS = createPrecondition({ digits: 2 })
-
-function isAsciiLetter(code: number): boolean {
-  return (code | 0x20) >= 97 && (code | 0x20) <= 122
-}
 
 /**
- * Whether two ASCII letters are directly followed by two ASCII digits somewhere (a country code and check digits:
- * how every candidate starts). One pass, taken only for texts long enough and with two digits.
+ * Two ASCII letters directly followed by two ASCII digits (a country code and check digits: how every candidate
+ * starts). Asked only for texts long enough and with two digits (see the precondition below).
  */
+const COUNTRY_AND_CHECK_DIGITS = /[A-Za-z]{2}[0-9]{2}/
+
 function hasCountryAndCheckDigits(text: string): boolean {
-  let letters = 0
-  let digits = 0
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i)
-    if (code >= 48 && code <= 57) {
-      digits = letters >= 2 || digits > 0 ? digits + 1 : 0
-      if (digits === 2) return true
-      letters = 0
-    } else {
-      letters = isAsciiLetter(code) ? letters + 1 : 0
-      digits = 0
-    }
-  }
-  return false
+  return COUNTRY_AND_CHECK_DIGITS.test(text)
 }
 
 /** ISO 7064 mod 97-10 over the rearranged IBAN (first four characters moved to the end, letters as 10–35). */
@@ -120,5 +100,7 @@ export const ibanDetector: Detector = createRegexDetector({
   type: 'IBAN',
   pattern: IBAN_CANDIDATE,
   check: checkIban,
-  mayContain: (text) => text.length >= MIN_IBAN_LENGTH && HAS_CHECK_DIGITS(text) && hasCountryAndCheckDigits(text),
+  // Only the two check digits are sure to be digits: some BBANs may be all letters (Saint Lucia's `4!a24!c`), so
+  // a stronger digit requirement would be a leak.
+  mayContain: createPrecondition({ minLength: MIN_IBAN_LENGTH, digits: 2, confirm: hasCountryAndCheckDigits }),
 })

@@ -29,7 +29,7 @@
  */
 import { isIPv6 } from 'node:net'
 import { createRegexDetector, type Detector, type DetectorContext, type Span } from '../detector.js'
-import { createPrecondition } from '../precondition.js'
+import { createPrecondition, type Requirement } from '../precondition.js'
 
 /**
  * Linear (see detector.ts): a match starts only at a digit not preceded by a word character or `.`, so once per
@@ -106,10 +106,12 @@ function checkIpv6(match: RegExpExecArray, text: string): Span | undefined {
 const ipv4Detector = createRegexDetector({ type: 'IP_ADDRESS', pattern: IPV4, check: checkIpv4 })
 const ipv6Detector = createRegexDetector({ type: 'IP_ADDRESS', pattern: IPV6_CANDIDATE, check: checkIpv6 })
 
-/** Every IPv4 address has four digits and a dot; every reported IPv6 address a colon and a digit. */
-// A dotted quad is four digits or more and three dots in one run of digits and dots.
-const MAY_HAVE_IPV4 = createPrecondition({ digits: 4, dottedRun: 3 })
-const MAY_HAVE_IPV6 = createPrecondition({ digits: 1, chars: ':' })
+/** Every reported IPv6 address has a colon and a digit. */
+const IPV6_PARTS: Requirement = { digits: 1, chars: ':' }
+/** A dotted quad is four digits or more and three dots in one run of digits and dots. */
+const IPV4_PARTS: Requirement = { digits: 4, dottedRun: 3 }
+const MAY_HAVE_IPV6 = createPrecondition(IPV6_PARTS)
+const MAY_HAVE_IPV4 = createPrecondition(IPV4_PARTS)
 
 function findAddresses(text: string, context?: DetectorContext): Span[] {
   const v6 = MAY_HAVE_IPV6(text) ? ipv6Detector.find(text, context) : []
@@ -133,5 +135,5 @@ function findAddresses(text: string, context?: DetectorContext): Span[] {
 export const ipAddressDetector: Detector = {
   type: 'IP_ADDRESS',
   find: findAddresses,
-  mayContain: (text) => MAY_HAVE_IPV6(text) || MAY_HAVE_IPV4(text),
+  mayContain: createPrecondition([IPV6_PARTS, IPV4_PARTS]),
 }

@@ -176,15 +176,18 @@ function isGrouped(run: string): boolean {
  */
 const NANP_FORMAT = /^[2-9]\d{9}$/
 
-/** The run as one number, in the first of the countries where it is valid (or possible, when grouped). */
+/**
+ * The run as one number, in the first of the countries where it is valid (or possible, when grouped). A grouped
+ * number is asked whether it is possible first: that is a length check, where `isValid()` tries the country's
+ * number ranges one regex at a time, and either answer accepts it.
+ */
 function parseWhole(run: string, countries: Countries): boolean {
   const grouped = isGrouped(run)
   for (const country of countries) {
     const number = parsePhoneNumberFromString(run, country === undefined ? {} : { defaultCountry: country })
     if (number === undefined) continue
+    if (grouped && (number.countryCallingCode !== '1' || NANP_FORMAT.test(number.nationalNumber)) && number.isPossible()) return true
     if (number.isValid()) return true
-    const nanpOk = number.countryCallingCode !== '1' || NANP_FORMAT.test(number.nationalNumber)
-    if (grouped && nanpOk && number.isPossible()) return true
   }
   return false
 }

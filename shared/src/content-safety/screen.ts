@@ -1,0 +1,162 @@
+/**
+ * shared/src/content-safety/screen.ts — the combined precondition of a detector list: which detectors a string
+ * needs, from one pass over it and one table.
+ *
+ * Most strings in tool arguments (paths, queries, ids, words) hold nothing, so what a string costs is mostly the
+ * asking. A screen asks every detector at once. Each detector's precondition is one or more requirements
+ * (precondition.ts), any of which is enough; every requirement is one row of a table of integers, in detector
+ * order:
+ *
+ *   detector | min length | min base64 run | min digits | needed characters 32–63, 64–95, 96–127 | needed letters
+ *            | characters one of which is needed, 32–63, 64–95, 96–127
+ *
+ * (the characters, and the letters in any case, as presence bits). The string's profile (precondition.ts: one
+ * pass recording which printable ASCII characters occur, the digit count, the longest base64 run, non-ASCII and
+ * control characters) is read against every row: a row holds when the string is that long, has such a run and
+ * that many digits, has every character and letter the row needs and one of its any-of characters. The
+ * characters it lacks and the row needs are one AND-NOT per mask, so a row costs a few integer operations and no
+ * call. Only for a row that holds is the rest of its requirement asked (the digit shape, a literal prefix, the
+ * words, the member name, a `confirm` pass: meetsRest), or, for a detector whose `mayContain` was not built by
+ * createPrecondition, that function; a detector without `mayContain` is a row that needs nothing. The first row
+ * of a detector that holds makes it a candidate, and its other rows are skipped. The evasion gate of
+ * scan-evasions.ts reads the same profile. So a string that holds nothing costs one pass, a few hundred integer
+ * operations and no allocation.
+ *
+ * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
+ * full. The table is built once per frozen detector list and rebuilt when a detector's `mayContain` has been
+ * replaced since (see screenOf).
+ */
+import type { Detector, DetectorContext } from './detector.js'
+import { compiledRequirementsOf, meetsRest, profileOf, type CompiledRequirement } from './precondition.js'
+
+type MayContain = (text: string, context?: DetectorContext) => boolean
+
+/** Fields of one row (see the top of the file). */
+const ROW = 11
+const DETECTOR = 0
+const MIN_LENGTH = 1
+const MIN_RUN = 2
+const MIN_DIGITS = 3
+const LOW = 4
+const UPPER = 5
+const LOWER = 6
+const LETTERS = 7
+const ANY_LOW = 8
+const ANY_UPPER = 9
+const ANY_LOWER = 10
+
+/** A detector list read into a table (see the top of the file). */
+export interface Screen {
+  /** A private unfrozen copy of the list (V8 reads frozen arrays' elements slowly). */
+  readonly detectors: readonly Detector[]
+  /** ROW integers per row. */
+  readonly rows: Int32Array
+  /** Per row: the compiled requirement whose rest is asked once its masks hold, if any is left. */
+  readonly rests: readonly (CompiledRequirement | undefined)[]
+  /** Per row: the detector's own `mayContain`, when it was not built by createPrecondition. */
+  readonly calls: readonly (MayContain | undefined)[]
+  /** Each detector's `mayContain` when the table was built. */
+  readonly built: readonly unknown[]
+}
+
+function buildScreen(detectors: readonly Detector[]): Screen {
+  const copy = [...detectors]
+  const rows: number[] = []
+  const rests: (CompiledRequirement | undefined)[] = []
+  const calls: (MayContain | undefined)[] = []
+  copy.forEach((detector, index) => {
+    const { mayContain } = detector
+    const compiled = compiledRequirementsOf(mayContain)
+    if (compiled === undefined) {
+      rows.push(index, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+      rests.push(undefined)
+      calls.push(mayContain === undefined ? undefined : (text, context) => mayContain.call(detector, text, context))
+      return
+    }
+    // Requirements without a rest first: they answer from the table alone.
+    for (const requirement of [...compiled].sort((a, b) => Number(a.hasRest) - Number(b.hasRest))) {
+      const { minLength, minRun, digits, low, upper, lower, letters, anyLow, anyUpper, anyLower } = requirement
+      rows.push(index, minLength, minRun, digits, low, upper, lower, letters, anyLow, anyUpper, anyLower)
+      rests.push(requirement.hasRest ? requirement : undefined)
+      calls.push(undefined)
+    }
+  })
+  return { detectors: copy, rows: Int32Array.from(rows), rests, calls, built: copy.map((detector) => detector.mayContain) }
+}
+
+const SCREENS = new WeakMap<readonly Detector[], Screen>()
+// The list of the last call and its screen: scanJson asks with the same list for every value.
+let lastDetectors: readonly Detector[] | undefined
+let lastScreen: Screen | undefined
+
+function isCurrent(screen: Screen): boolean {
+  const { detectors, built } = screen
+  for (let index = 0; index < detectors.length; index += 1) if ((detectors[index] as Detector).mayContain !== built[index]) return false
+  return true
+}
+
+/**
+ * The screen of a detector list that nobody changes (frozen), built on first use and kept; rebuilt when a
+ * detector's `mayContain` was replaced since (checked on every call: scanJson calls this once per value, scanText
+ * once per string).
+ */
+export function screenOfFrozen(detectors: readonly Detector[]): Screen {
+  let screen = detectors === lastDetectors ? lastScreen : SCREENS.get(detectors)
+  if (screen === undefined || !isCurrent(screen)) {
+    screen = buildScreen(detectors)
+    SCREENS.set(detectors, screen)
+  }
+  lastDetectors = detectors
+  lastScreen = screen
+  return screen
+}
+
+/** The screen of a detector list (see screenOfFrozen), or undefined for a list that is not frozen and may change. */
+export function screenOf(detectors: readonly Detector[]): Screen | undefined {
+  return detectors === lastDetectors || Object.isFrozen(detectors) ? screenOfFrozen(detectors) : undefined
+}
+
+/**
+ * The indexes (in `screen.detectors`) of the detectors whose `mayContain` holds for `text` under `context`, in
+ * order; undefined when none does (the common case, which allocates nothing).
+ */
+export function screenText(screen: Screen, text: string, context: DetectorContext | undefined): number[] | undefined {
+  const { rows, rests, calls } = screen
+  if (rows.length === 0) return undefined
+  // Copied out of the shared profile: a rest or a call below may profile another text.
+  const { length, longestRun, digits, low, upper, lower } = profileOf(text)
+  const letters = upper | lower
+  let candidates: number[] | undefined
+  let last = -1
+  for (let row = 0, r = 0; r < rows.length; row += 1, r += ROW) {
+    const detector = rows[r + DETECTOR] as number
+    if (detector === last) continue
+    // What the row needs and the text lacks, in one number: 0 when the text has every character and letter.
+    const lacking =
+      ((rows[r + LOW] as number) & ~low) |
+      ((rows[r + UPPER] as number) & ~upper) |
+      ((rows[r + LOWER] as number) & ~lower) |
+      ((rows[r + LETTERS] as number) & ~letters)
+    if (
+      lacking !== 0 ||
+      length < (rows[r + MIN_LENGTH] as number) ||
+      longestRun < (rows[r + MIN_RUN] as number) ||
+      digits < (rows[r + MIN_DIGITS] as number)
+    ) {
+      continue
+    }
+    // One of the characters of the row's any-of masks, when it has them (the first characters of its literals).
+    const anyLow = rows[r + ANY_LOW] as number
+    const anyUpper = rows[r + ANY_UPPER] as number
+    const anyLower = rows[r + ANY_LOWER] as number
+    if ((anyLow | anyUpper | anyLower) !== 0 && ((anyLow & low) | (anyUpper & upper) | (anyLower & lower)) === 0) continue
+    const rest = rests[row]
+    if (rest !== undefined && !meetsRest(rest, text, context)) continue
+    const call = calls[row]
+    if (call !== undefined && !call(text, context)) continue
+    candidates ??= []
+    candidates.push(detector)
+    last = detector
+  }
+  return candidates
+}
