@@ -7,24 +7,14 @@
  * Needs dbus-daemon, gnome-keyring-daemon and gdbus (`.ci/with-keyring.sh` / CI): skipped with a message without
  * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditRecord } from '../shared/src/index.js'
-import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
-import { loginWithDeviceCode, readAgentAudit, stopAgent } from './helpers/agent-session.js'
-import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
+import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy, type ToolResult } from './helpers/governed.js'
-import { startDevIdp, type DevIdp } from './helpers/idp.js'
-import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+import { connectProxy, EVERYTHING, keyringSuite, startSignedInWorld, type SignedInWorld } from './helpers/signed-in-world.js'
 
-const missing = missingKeyringTools()
-const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
-const title = skip ? `approvals through the agent (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'approvals through the agent'
-if (skip) console.warn(title)
+const { skip, title } = keyringSuite('approvals through the agent')
 
 const DENIAL = 'dev.mcpwarden/denial'
 const POLICY = testPolicy(`rules:
@@ -37,15 +27,11 @@ interface Pending {
   question: { server: string; target: string; argumentNames: string[]; argumentsPreview?: string; ruleIds: string[]; timeoutSeconds: number }
 }
 
-let bus: PrivateBus
-let keyring: PrivateKeyring
-let idp: DevIdp
-let dir: string
-let env: Record<string, string>
+let world: SignedInWorld
 let host: Client
 
 async function approvals(...argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runNode([CLI, 'approvals', ...argv], env)
+  return runNode([CLI, 'approvals', ...argv], world.env)
 }
 
 async function pending(): Promise<Pending[]> {
@@ -61,45 +47,21 @@ async function waitingQuestion(): Promise<Pending> {
 }
 
 async function lastDecision(target: string): Promise<AuditRecord | undefined> {
-  const records = await readAgentAudit(join(dir, 'state', 'mcp-warden', 'audit'))
+  const records = await world.readAudit()
   return records.filter((r) => r.kind === 'decision' && r.method === 'tools/call' && r.target === target).at(-1)
 }
 
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
-    bus = await startPrivateBus()
-    keyring = await startKeyring(bus)
-    idp = await startDevIdp()
-    dir = await mkdtemp(join(tmpdir(), 'warden-approvals-'))
-    await mkdir(join(dir, 'config'))
-    await writeFile(join(dir, 'settings.yaml'), devSettings(idp.issuer, idp.clientId))
-    await writeFile(join(dir, 'policy.yaml'), POLICY)
-    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
-    env = {
-      ...(bus.env as Record<string, string>),
-      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
-      XDG_STATE_HOME: join(dir, 'state'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-    }
-    expect((await loginWithDeviceCode(env, idp, 'alice')).code).toBe(0)
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'warn', '--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio'],
-      env,
-      stderr: 'inherit',
-    })
+    world = await startSignedInWorld({ prefix: 'warden-approvals-', policy: POLICY })
+    expect((await world.login('alice')).code).toBe(0)
     // No elicitation capability: the proxy falls back to the agent's queue.
-    host = new Client({ name: 'warden-approvals-e2e', version: '1.0.0' }, { capabilities: {} })
-    await host.connect(transport)
+    host = await connectProxy(world, { name: 'everything', upstream: EVERYTHING, clientName: 'warden-approvals-e2e' })
   })
 
   afterAll(async () => {
     await host?.close()
-    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
-    await idp?.close()
-    await keyring?.stop()
-    await bus?.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    await world?.stop()
   })
 
   it('queues the call with a masked preview; `mcp-warden approvals allow ID` lets it through, and the audit says so', async () => {

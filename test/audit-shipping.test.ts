@@ -13,26 +13,20 @@
  */
 import { createHmac } from 'node:crypto'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { calculateJwkThumbprint } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { chainHash, GENESIS_HASH, type AuditRecord } from '../shared/src/index.js'
-import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
-import { loginWithDeviceCode, readAgentAudit, stopAgent } from './helpers/agent-session.js'
+import { stopAgent } from './helpers/agent-session.js'
 import { startAuditCollector, type AuditCollector, type ShippedEntry } from './helpers/audit-collector.js'
-import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
-import { testPolicy, type ToolResult } from './helpers/governed.js'
-import { startDevIdp, type DevIdp } from './helpers/idp.js'
-import { missingKeyringTools, runStore, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+import { CLI, runNode } from './helpers/cli.js'
+import { testPolicy } from './helpers/governed.js'
+import { runStore } from './helpers/keyring.js'
+import { connectProxy, echo, EVERYTHING, keyringSuite, startSignedInWorld, type SignedInWorld } from './helpers/signed-in-world.js'
 
-const missing = missingKeyringTools()
-const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
-const title = skip ? `audit shipping (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'audit shipping'
-if (skip) console.warn(title)
+const { skip, title } = keyringSuite('audit shipping')
 
 const POLICY = testPolicy(`rules:
   - id: engineers-echo
@@ -47,38 +41,21 @@ const EMAIL = 'ada@example.org'
 const WAIT = { timeout: 60_000, interval: 100 }
 const TEST_TIMEOUT = 150_000
 
-let bus: PrivateBus
-let keyring: PrivateKeyring
-let idp: DevIdp
+let world: SignedInWorld
 let collector: AuditCollector
-let dir: string
-let env: Record<string, string>
 
-const auditDir = (): string => join(dir, 'state', 'mcp-warden', 'audit')
 type LocalEntry = AuditRecord & { seq: number; prev: string; hash: string }
-const localLog = async (): Promise<LocalEntry[]> => (await readAgentAudit(auditDir())) as LocalEntry[]
+const localLog = async (): Promise<LocalEntry[]> => (await world.readAudit()) as LocalEntry[]
 
-async function connectHost(): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio'],
-    env,
-    stderr: 'ignore',
-  })
-  const client = new Client({ name: 'warden-e2e', version: '1.0.0' }, { capabilities: {} })
-  await client.connect(transport)
-  return client
-}
-
-async function echo(client: Client, message: string): Promise<ToolResult> {
-  return (await client.callTool({ name: 'echo', arguments: { message } })) as ToolResult
+function connectHost(): Promise<Client> {
+  return connectProxy(world, { name: 'everything', upstream: EVERYTHING, logLevel: 'info', stderr: 'ignore' })
 }
 
 /** What a user with write access to the files can do: change entries from `seq` on and re-make every hash after. */
 function rewriteLog(change: (entry: Record<string, unknown>) => Record<string, unknown>, from: number): void {
   let prev = GENESIS_HASH
-  for (const name of readdirSync(auditDir()).filter((n) => /^audit-.*\.jsonl$/.test(n)).sort()) {
-    const lines = readFileSync(join(auditDir(), name), 'utf8').trim().split('\n')
+  for (const name of readdirSync(world.auditDir).filter((n) => /^audit-.*\.jsonl$/.test(n)).sort()) {
+    const lines = readFileSync(join(world.auditDir, name), 'utf8').trim().split('\n')
     const out = lines.map((line) => {
       const { seq, prev: _prev, hash: _hash, ...entry } = JSON.parse(line) as Record<string, unknown> & { seq: number }
       const chained = { ...(seq >= from ? change(entry) : entry), seq, prev }
@@ -86,7 +63,7 @@ function rewriteLog(change: (entry: Record<string, unknown>) => Record<string, u
       prev = hash
       return JSON.stringify({ ...chained, hash })
     })
-    writeFileSync(join(auditDir(), name), `${out.join('\n')}\n`)
+    writeFileSync(join(world.auditDir, name), `${out.join('\n')}\n`)
   }
 }
 
@@ -99,36 +76,26 @@ function deduplicated(entries: readonly ShippedEntry[]): Map<string, ShippedEntr
 
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
-    bus = await startPrivateBus()
-    keyring = await startKeyring(bus)
-    idp = await startDevIdp()
-    dir = await mkdtemp(join(tmpdir(), 'warden-ship-e2e-'))
-    collector = await startAuditCollector({ dir, issuer: idp.issuer })
-    await mkdir(join(dir, 'config'))
-    await writeFile(join(dir, 'settings.yaml'), `${devSettings(idp.issuer, idp.clientId)}audit:\n  url: "${collector.url}"\n  findingHashKey: "${FINDING_KEY.toString('base64')}"\n`)
-    await writeFile(join(dir, 'policy.yaml'), POLICY)
-    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
-    env = {
-      ...(bus.env as Record<string, string>),
-      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
-      XDG_STATE_HOME: join(dir, 'state'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-      NODE_EXTRA_CA_CERTS: collector.caFile,
-      MCP_WARDEN_AUDIT_CHECKPOINT_SECONDS: '1',
-    }
+    world = await startSignedInWorld({
+      prefix: 'warden-ship-e2e-',
+      policy: POLICY,
+      prepare: async ({ idp, dir }) => {
+        collector = await startAuditCollector({ dir, issuer: idp.issuer })
+        return {
+          settings: `audit:\n  url: "${collector.url}"\n  findingHashKey: "${FINDING_KEY.toString('base64')}"\n`,
+          env: { NODE_EXTRA_CA_CERTS: collector.caFile, MCP_WARDEN_AUDIT_CHECKPOINT_SECONDS: '1' },
+        }
+      },
+    })
   })
 
   afterAll(async () => {
-    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await collector?.stop()
-    await idp?.close()
-    await keyring?.stop()
-    await bus?.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    await world?.stop()
   })
 
   it('ships every record once after de-duplication across a collector outage, with signed checkpoints and keyed finding hashes', async () => {
-    expect((await loginWithDeviceCode(env, idp, 'alice')).code).toBe(0)
+    expect((await world.login('alice')).code).toBe(0)
     const first = await connectHost()
     try {
       expect((await echo(first, `mail ${EMAIL}`)).content[0]?.text).toBe('Echo: mail [REDACTED:EMAIL]')
@@ -170,7 +137,7 @@ describe.skipIf(skip)(title, () => {
     expect(kids.size).toBe(1)
     expect(collector.checkpoints.every((c) => c.subject === 'alice')).toBe(true)
     expect(collector.conflicts()).toEqual([])
-    const [stored] = await runStore(env, 'dev.mcpwarden', [{ op: 'get', account: 'audit-checkpoint-key' }])
+    const [stored] = await runStore(world.env, 'dev.mcpwarden', [{ op: 'get', account: 'audit-checkpoint-key' }])
     const jwk = JSON.parse((stored as { value: string }).value) as { kty: string; crv: string; x: string; d?: string }
     expect(typeof jwk.d).toBe('string')
     expect(await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x })).toBe([...kids][0])
@@ -185,19 +152,19 @@ describe.skipIf(skip)(title, () => {
   }, TEST_TIMEOUT)
 
   it('detects a log rewritten after a checkpoint: locally while the checkpoints are there, at the collector after they are gone', async () => {
-    await stopAgent(env['XDG_RUNTIME_DIR']!)
+    await stopAgent(world.env['XDG_RUNTIME_DIR']!)
     // The user hides the first finding and re-makes every hash after it: the chain alone stays intact.
     const finding = (await localLog()).find((entry) => entry.findings?.length > 0) as LocalEntry
     rewriteLog((entry) => (entry['id'] === finding.id ? { ...entry, findings: [], modifications: [] } : entry), finding.seq)
 
-    const caught = await runNode([CLI, 'audit', 'verify'], env)
+    const caught = await runNode([CLI, 'audit', 'verify'], world.env)
     expect(caught.code).toBe(1)
     expect(caught.stdout).toMatch(/^TAMPERED: checkpoints\.jsonl line \d+: entry \d+ does not have the hash that the checkpoint signed at \S+ for entry \d+ \(audit-\d{8}-\d{3}\.jsonl\) states: the log was rewritten after this checkpoint\n/)
 
     // The user also removes the local checkpoints and the shipping cursor: locally, nothing shows any more.
-    await unlink(join(auditDir(), 'checkpoints.jsonl'))
-    await unlink(join(dir, 'state', 'mcp-warden', 'audit-ship.json'))
-    const fooled = await runNode([CLI, 'audit', 'verify'], env)
+    await unlink(join(world.auditDir, 'checkpoints.jsonl'))
+    await unlink(join(world.dir, 'state', 'mcp-warden', 'audit-ship.json'))
+    const fooled = await runNode([CLI, 'audit', 'verify'], world.env)
     expect(fooled.code).toBe(0)
     expect(fooled.stdout).toContain('No signed checkpoints')
 

@@ -11,14 +11,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer as createHttpsServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppBackend } from '../desktop/src/app/backend/create-app-backend.js'
@@ -26,11 +25,11 @@ import type { AppBackend } from '../desktop/src/app/contract/ipc-contract.js'
 import { openAgentConnection } from '../desktop/src/agent/client/agent-connection.js'
 import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
 import { clientInstallers } from '../desktop/src/installers/index.js'
-import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
+import { CLI, runNode } from './helpers/cli.js'
 import { testPolicy } from './helpers/governed.js'
-import { startDevIdp, type DevIdp } from './helpers/idp.js'
-import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+import { missingKeyringTools } from './helpers/keyring.js'
 import { CHROMIUM, openRenderer, serveRenderer, type RendererPage } from './helpers/renderer-page.js'
+import { connectProxy, EVERYTHING, startSignedInWorld, type SignedInWorld } from './helpers/signed-in-world.js'
 
 const missing = [...missingKeyringTools(), ...(existsSync(CHROMIUM) ? [] : [CHROMIUM])]
 const required = process.env['MCP_WARDEN_REQUIRE_CHROMIUM'] === '1' || (process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] === '1' && missingKeyringTools().length > 0)
@@ -76,11 +75,7 @@ rules:
     tools: [delete_*]
 `
 
-let bus: PrivateBus
-let keyring: PrivateKeyring
-let idp: DevIdp
-let dir: string
-let env: Record<string, string>
+let world: SignedInWorld
 let renderer: { url: string; close(): Promise<void> }
 let backend: AppBackend
 let active: AppBackend
@@ -118,16 +113,8 @@ function stop(child: ChildProcess): Promise<void> {
   })
 }
 
-async function host(): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'warn', '--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio'],
-    env,
-    stderr: 'inherit',
-  })
-  const client = new Client({ name: 'warden-app-e2e', version: '1.0.0' }, { capabilities: {} })
-  await client.connect(transport)
-  return client
+function host(): Promise<Client> {
+  return connectProxy(world, { name: 'everything', upstream: EVERYTHING, clientName: 'warden-app-e2e' })
 }
 
 /** The element that has the keyboard focus, described. */
@@ -149,35 +136,23 @@ function createBackend(backendEnv: Record<string, string>): Promise<AppBackend> 
     launcher: { command: CLI, args: [] },
     installers: clientInstallers,
     openAtLogin: { get: () => loginItem, set: (value) => void (loginItem = value) },
-    stateDir: join(dir, 'app-state'),
+    stateDir: join(world.dir, 'app-state'),
   })
 }
 
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true })
-    bus = await startPrivateBus()
-    keyring = await startKeyring(bus)
+    world = await startSignedInWorld({ prefix: 'warden-app-', policy: POLICY, prepare: ({ dir }) => ({ env: { HOME: join(dir, 'home') } }) })
     // keytar (in this process, for the app's sign-in) talks to the bus of its process: the private one.
-    process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.env['DBUS_SESSION_BUS_ADDRESS']
-    idp = await startDevIdp()
-    dir = await mkdtemp(join(tmpdir(), 'warden-app-'))
+    process.env['DBUS_SESSION_BUS_ADDRESS'] = world.bus.env['DBUS_SESSION_BUS_ADDRESS']
+    const { dir } = world
     await mkdir(join(dir, 'config', 'Claude'), { recursive: true })
     await mkdir(join(dir, 'home', '.cursor'), { recursive: true })
-    await writeFile(join(dir, 'settings.yaml'), devSettings(idp.issuer, idp.clientId))
-    await writeFile(join(dir, 'policy.yaml'), POLICY)
-    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
     // Two MCP hosts' configs: the installers find them under this HOME and XDG_CONFIG_HOME.
     await writeFile(join(dir, 'config', 'Claude', 'claude_desktop_config.json'), `${JSON.stringify({ mcpServers: { everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] } } }, null, 2)}\n`)
     await writeFile(join(dir, 'home', '.cursor', 'mcp.json'), `${JSON.stringify({ mcpServers: { filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/home/alice/docs'] } } }, null, 2)}\n`)
-    env = {
-      ...(bus.env as Record<string, string>),
-      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
-      XDG_STATE_HOME: join(dir, 'state'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-      HOME: join(dir, 'home'),
-    }
-    backend = await createBackend(env)
+    backend = await createBackend(world.env)
     active = backend
     // Claude Desktop is protected already (as `mcp-warden install` would have done).
     const { planId } = await backend.handlers['clients:plan']({ client: 'claude-desktop', action: 'install' })
@@ -192,10 +167,7 @@ describe.skipIf(skip)(title, () => {
     await renderer?.close()
     await backend?.close()
     await Promise.all(agents.map(stop))
-    await idp?.close()
-    await keyring?.stop()
-    await bus?.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    await world?.stop()
     if (process.env['MCP_WARDEN_UPDATE_SCREENSHOTS'] !== '1') await rm(SHOTS, { recursive: true, force: true })
     if (busAddress === undefined) delete process.env['DBUS_SESSION_BUS_ADDRESS']
     else process.env['DBUS_SESSION_BUS_ADDRESS'] = busAddress
@@ -224,7 +196,7 @@ describe.skipIf(skip)(title, () => {
   })
 
   it('shows a signed-out person the sign-in, and signs in with a device code approved at the IdP', async () => {
-    startAgent(env)
+    startAgent(world.env)
     await go('Status')
     await page.getByText('Signed out', { exact: true }).waitFor({ timeout: 15_000 })
     await shot('status-signed-out')
@@ -242,16 +214,16 @@ describe.skipIf(skip)(title, () => {
     expect(clipboard).toEqual([userCode])
     await page.getByRole('button', { name: 'Open browser' }).click()
     await expect.poll(() => opened.length).toBe(1)
-    expect(opened[0]).toMatch(new RegExp(`^${idp.issuer}`))
+    expect(opened[0]).toMatch(new RegExp(`^${world.idp.issuer}`))
     await shot('sign-in-device-code')
 
-    await idp.approveDevice(userCode, 'alice')
+    await world.idp.approveDevice(userCode, 'alice')
     await page.getByRole('heading', { name: 'Status', level: 1 }).waitFor({ timeout: 20_000 })
     await page.getByText('Alice Example').waitFor()
     await page.getByText('No calls yet today', { exact: false }).or(page.getByText('No calls today')).first().waitFor()
     await shot('status-signed-in')
     // The agent was told: a proxy started now is signed in without `mcp-warden login`.
-    const agentStatus = JSON.parse((await runNode([CLI, 'status', '--json'], env)).stdout) as { session: { state: string }; agent: { running: boolean } }
+    const agentStatus = JSON.parse((await runNode([CLI, 'status', '--json'], world.env)).stdout) as { session: { state: string }; agent: { running: boolean } }
     expect(agentStatus).toMatchObject({ session: { state: 'signed-in' }, agent: { running: true } })
   })
 
@@ -318,7 +290,7 @@ describe.skipIf(skip)(title, () => {
   it('answers an approval the agent queued, from the approvals screen, with the keyboard', async () => {
     await go('Approvals')
     await page.getByText('Nothing waiting for you').waitFor()
-    const socket = join(env['XDG_RUNTIME_DIR']!, 'mcp-warden', 'agent.sock')
+    const socket = join(world.env['XDG_RUNTIME_DIR']!, 'mcp-warden', 'agent.sock')
     const asker = await openAgentConnection(socket, { client: { name: 'test proxy', version: '1' }, server: { name: 'files' } }, 5000)
     try {
       const outcome = asker.request('approvals.request', {
@@ -358,7 +330,7 @@ describe.skipIf(skip)(title, () => {
     await page.locator('main').getByRole('status').filter({ hasText: /Restart Cursor/ }).waitFor()
     await page.getByRole('button', { name: 'Remove protection' }).nth(1).waitFor()
     await shot('clients-applied')
-    const written = JSON.parse(await readFile(join(dir, 'home', '.cursor', 'mcp.json'), 'utf8')) as { mcpServers: { filesystem: { command: string; args: string[] } } }
+    const written = JSON.parse(await readFile(join(world.dir, 'home', '.cursor', 'mcp.json'), 'utf8')) as { mcpServers: { filesystem: { command: string; args: string[] } } }
     expect([written.mcpServers.filesystem.command, ...written.mcpServers.filesystem.args]).toContain('proxy')
   })
 
@@ -372,7 +344,7 @@ describe.skipIf(skip)(title, () => {
     await page.getByText('Saved.').waitFor()
     await page.getByRole('switch', { name: 'Start MCP Warden when I log in' }).check()
     await expect.poll(() => loginItem).toBe(true)
-    expect(JSON.parse(await readFile(join(dir, 'app-state', 'app-settings.json'), 'utf8'))).toEqual({ notifications: false })
+    expect(JSON.parse(await readFile(join(world.dir, 'app-state', 'app-settings.json'), 'utf8'))).toEqual({ notifications: false })
     await shot('settings')
   })
 
@@ -407,15 +379,15 @@ describe.skipIf(skip)(title, () => {
     const port = (reserve.address() as AddressInfo).port
     await new Promise<void>((resolve) => reserve.close(() => resolve()))
     const policyUrl = `https://127.0.0.1:${port}/policy.jws`
-    const publicJwk = (await runNode([CLI, 'policy', 'keygen', '--out', join(dir, 'policy-key.jwk'), '--kid', 'app-test'], env)).stdout.trim()
-    await writeFile(join(dir, 'central.yaml'), CENTRAL_POLICY)
-    const bundle = (await runNode([CLI, 'policy', 'sign', join(dir, 'central.yaml'), '--key', join(dir, 'policy-key.jwk'), '--expires', '1h'], env)).stdout
-    await mkdir(join(dir, 'agent2'), { mode: 0o700 })
+    const publicJwk = (await runNode([CLI, 'policy', 'keygen', '--out', join(world.dir, 'policy-key.jwk'), '--kid', 'app-test'], world.env)).stdout.trim()
+    await writeFile(join(world.dir, 'central.yaml'), CENTRAL_POLICY)
+    const bundle = (await runNode([CLI, 'policy', 'sign', join(world.dir, 'central.yaml'), '--key', join(world.dir, 'policy-key.jwk'), '--expires', '1h'], world.env)).stdout
+    await mkdir(join(world.dir, 'agent2'), { mode: 0o700 })
     await writeFile(
-      join(dir, 'settings-central.yaml'),
-      `${devSettings(idp.issuer, idp.clientId)}policy:\n  url: "${policyUrl}"\n  signingKeys: [${publicJwk}]\n  maxStalenessSeconds: 20\nagent:\n  socketDir: ${join(dir, 'agent2')}\n`,
+      join(world.dir, 'settings-central.yaml'),
+      `${devSettings(world.idp.issuer, world.idp.clientId)}policy:\n  url: "${policyUrl}"\n  signingKeys: [${publicJwk}]\n  maxStalenessSeconds: 20\nagent:\n  socketDir: ${join(world.dir, 'agent2')}\n`,
     )
-    const centralEnv = { ...env, MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings-central.yaml'), XDG_STATE_HOME: join(dir, 'state2'), NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('cert.pem', TLS)) }
+    const centralEnv = { ...world.env, MCP_WARDEN_DEV_SETTINGS: join(world.dir, 'settings-central.yaml'), XDG_STATE_HOME: join(world.dir, 'state2'), NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('cert.pem', TLS)) }
     startAgent(centralEnv)
     active = await createBackend(centralEnv)
     try {
@@ -426,7 +398,7 @@ describe.skipIf(skip)(title, () => {
       await page.getByText('Signed out', { exact: true }).waitFor({ timeout: 20_000 })
       await page.getByRole('button', { name: 'Sign in', exact: true }).first().click()
       await page.getByRole('button', { name: /Sign in with a code/ }).click()
-      await idp.approveDevice((await page.getByTestId('user-code').textContent()) ?? '', 'alice')
+      await world.idp.approveDevice((await page.getByTestId('user-code').textContent()) ?? '', 'alice')
       await page.getByText('Alice Example').waitFor({ timeout: 20_000 })
 
       await page.getByText('The policy is stale:').waitFor()
@@ -474,7 +446,7 @@ describe.skipIf(skip)(title, () => {
     expect(await page.getByRole('alert').count()).toBe(0)
 
     // The person's browser: the development IdP's pages, signing in as alice and allowing.
-    browse = (url) => void idp.authorize(url, { accountId: 'alice' })
+    browse = (url) => void world.idp.authorize(url, { accountId: 'alice' })
     await page.getByRole('button', { name: /Sign in with this browser/ }).click()
     await page.getByText('Alice Example').waitFor({ timeout: 20_000 })
     expect(opened.at(-1)).toMatch(/code_challenge_method=S256/)

@@ -15,25 +15,15 @@ import { readFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditRecord } from '../shared/src/index.js'
-import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
-import { loginWithDeviceCode, readAgentAudit, stopAgent } from './helpers/agent-session.js'
 import type { ToolResult } from './helpers/governed.js'
-import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
-import { startDevIdp, type DevIdp } from './helpers/idp.js'
-import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+import { CLI, runNode } from './helpers/cli.js'
+import { connectProxy, EVERYTHING, keyringSuite, startSignedInWorld, type SignedInWorld } from './helpers/signed-in-world.js'
 
-const missing = missingKeyringTools()
-const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
-const title = skip ? `central policy distribution (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'central policy distribution'
-if (skip) console.warn(title)
+const { skip, title } = keyringSuite('central policy distribution')
 
 const TLS = new URL('./fixtures/tls/', import.meta.url)
 
@@ -84,44 +74,27 @@ async function startStaticHost(): Promise<StaticHost> {
   }
 }
 
-
-let bus: PrivateBus
-let keyring: PrivateKeyring
-let idp: DevIdp
+let world: SignedInWorld
 let host: StaticHost
-let dir: string
-let env: Record<string, string>
 let revision2: string
 
 async function cli(args: readonly string[]): Promise<string> {
-  const result = await runNode([CLI, ...args], env)
+  const result = await runNode([CLI, ...args], world.env)
   expect(result.code, result.stderr).toBe(0)
   return result.stdout
 }
 
-async function login(accountId: string): Promise<number | null> {
-  return (await loginWithDeviceCode(env, idp, accountId)).code
-}
-
-function auditRecords(): Promise<AuditRecord[]> {
-  return readAgentAudit(join(dir, 'state', 'mcp-warden', 'audit'))
-}
-
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
-    bus = await startPrivateBus()
-    keyring = await startKeyring(bus)
-    idp = await startDevIdp()
     host = await startStaticHost()
-    dir = await mkdtemp(join(tmpdir(), 'warden-policy-e2e-'))
-    await mkdir(join(dir, 'config'))
-    env = {
-      ...(bus.env as Record<string, string>),
-      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
-      XDG_STATE_HOME: join(dir, 'state'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-      NODE_EXTRA_CA_CERTS: new URL('cert.pem', TLS).pathname,
-    }
+    // The proxy's own file would allow echo: with a central policy in the settings it must be ignored.
+    world = await startSignedInWorld({
+      prefix: 'warden-policy-e2e-',
+      policy: policy(99, 'echo'),
+      policyFile: 'local-policy.yaml',
+      env: { NODE_EXTRA_CA_CERTS: new URL('cert.pem', TLS).pathname },
+    })
+    const { dir } = world
     // The administrator: a key pair, the public key in the settings, revision 1 published (echo not allowed).
     const publicJwk = (await cli(['policy', 'keygen', '--out', join(dir, 'policy-key.jwk'), '--kid', 'policy-test'])).trim()
     await writeFile(join(dir, 'policy-1.yaml'), policy(1, 'get-sum'))
@@ -129,44 +102,34 @@ describe.skipIf(skip)(title, () => {
     host.publish(await cli(['policy', 'sign', join(dir, 'policy-1.yaml'), '--key', join(dir, 'policy-key.jwk'), '--expires', '1h']))
     await cli(['policy', 'sign', join(dir, 'policy-2.yaml'), '--key', join(dir, 'policy-key.jwk'), '--out', join(dir, 'policy-2.jws')])
     revision2 = await readFile(join(dir, 'policy-2.jws'), 'utf8')
-    await writeFile(
-      join(dir, 'settings.yaml'),
-      `${devSettings(idp.issuer, idp.clientId)}policy:\n  url: "${host.url}"\n  signingKeys: [${publicJwk}]\n  maxStalenessSeconds: 8\n`,
-    )
-    // The proxy's own file would allow echo: with a central policy in the settings it must be ignored.
-    await writeFile(join(dir, 'local-policy.yaml'), policy(99, 'echo'))
-    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./local-policy.yaml }\n')
+    await world.writeSettings(`policy:\n  url: "${host.url}"\n  signingKeys: [${publicJwk}]\n  maxStalenessSeconds: 8\n`)
   })
 
   afterAll(async () => {
-    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await host?.stop()
-    await idp?.close()
-    await keyring?.stop()
-    await bus?.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    await world?.stop()
   })
 
   it('a call denied under revision 1 is allowed after revision 2 is published, without restarting the proxy', async () => {
-    expect(await login('alice')).toBe(0)
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'info', '--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio'],
-      env,
-      stderr: 'pipe',
-    })
+    expect((await world.login('alice')).code).toBe(0)
     // The proxy says on stderr when a revision comes into force: the test waits for that, not for a time.
-    const stderr = transport.stderr as Readable
+    let stderr!: Readable
     let proxyLog = ''
     const logged = (line: string): Promise<void> =>
       new Promise((resolve) => {
         const check = (): void => (proxyLog.includes(line) ? resolve() : void stderr.once('data', check))
         check()
       })
-    stderr.setEncoding('utf8')
-    stderr.on('data', (chunk: string) => (proxyLog += chunk))
-    const client = new Client({ name: 'warden-e2e', version: '1.0.0' }, { capabilities: {} })
-    await client.connect(transport)
+    const client = await connectProxy(world, {
+      name: 'everything',
+      upstream: EVERYTHING,
+      logLevel: 'info',
+      stderr: (stream) => {
+        stderr = stream
+        stderr.setEncoding('utf8')
+        stderr.on('data', (chunk: string) => (proxyLog += chunk))
+      },
+    })
     try {
       await logged('central policy revision 1 in force')
       const denied = (await client.callTool({ name: 'echo', arguments: { message: 'one' } })) as ToolResult
@@ -184,7 +147,7 @@ describe.skipIf(skip)(title, () => {
     }
     expect(proxyLog).not.toContain('UNSIGNED_POLICY_OPT_IN')
 
-    const calls = (await auditRecords()).filter((r) => r.method === 'tools/call' && r.kind === 'decision')
+    const calls = (await world.readAudit()).filter((r) => r.method === 'tools/call' && r.kind === 'decision')
     expect(calls.map((r) => [r.decision, r.policyRevision])).toEqual([
       ['deny', '1'],
       ['allow', '2'],

@@ -8,25 +8,16 @@
  * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
  */
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
 import type { ClientPage } from '../desktop/src/demo/dev-idp-approve.js'
-import { readAgentAudit, stopAgent } from './helpers/agent-session.js'
 import { CLI, runNode } from './helpers/cli.js'
-import { testPolicy } from './helpers/governed.js'
+import { testPolicy, type ToolResult } from './helpers/governed.js'
 import { startDevIdp, type DevIdp } from './helpers/idp.js'
-import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
 import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
+import { connectProxy, echo, keyringSuite, startSignedInWorld, type SignedInWorld } from './helpers/signed-in-world.js'
 
-const missing = missingKeyringTools()
-const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
-const title = skip ? `a server with its own authorization server, through the agent (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'a server with its own authorization server, through the agent'
-if (skip) console.warn(title)
+const { skip, title } = keyringSuite('a server with its own authorization server, through the agent')
 
 /** ERR_SIGNED_OUT on the wire (shared/src/errors.ts). */
 const SIGNED_OUT = -31903
@@ -38,31 +29,15 @@ const POLICY = testPolicy(`rules:
     tools: [echo]
 `)
 
-interface ToolResult {
-  content: { type: string; text?: string }[]
-  isError?: boolean
-}
-
-let bus: PrivateBus
-let keyring: PrivateKeyring
-let orgIdp: DevIdp
+let world: SignedInWorld
 let serverAs: DevIdp
 let wiki: BearerServer
-let dir: string
-let env: Record<string, string>
 
 /** A host that launched the proxy in agent mode in front of the wiki server; it calls `echo` once. */
 async function echoThroughProxy(message: string): Promise<ToolResult> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'warn', '--name', 'wiki', '--url', wiki.url],
-    env,
-    stderr: 'inherit',
-  })
-  const client = new Client({ name: 'warden-remote-e2e', version: '1.0.0' }, { capabilities: {} })
-  await client.connect(transport)
+  const client = await connectProxy(world, { name: 'wiki', upstream: { url: wiki.url }, clientName: 'warden-remote-e2e' })
   try {
-    return (await client.callTool({ name: 'echo', arguments: { message } })) as ToolResult
+    return await echo(client, message)
   } finally {
     await client.close()
   }
@@ -71,7 +46,7 @@ async function echoThroughProxy(message: string): Promise<ToolResult> {
 /** Runs a CLI verb that may show a sign-in address; the person signs in at it as `accountId` (over HTTP). */
 async function cliWithBrowser(args: readonly string[], idp: DevIdp, accountId: string): Promise<{ code: number | null; stdout: string; page: ClientPage | undefined }> {
   // No xdg-open on this PATH: the CLI prints the address, as it does on a machine without a desktop.
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...env, PATH: dirname(process.execPath) }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...world.env, PATH: dirname(process.execPath) }, stdio: ['ignore', 'pipe', 'inherit'] })
   let stdout = ''
   let page: Promise<ClientPage> | undefined
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -85,43 +60,23 @@ async function cliWithBrowser(args: readonly string[], idp: DevIdp, accountId: s
 
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
-    bus = await startPrivateBus()
-    keyring = await startKeyring(bus)
-    orgIdp = await startDevIdp()
-    serverAs = await startDevIdp({ registration: true, deviceFlow: false })
-    dir = await mkdtemp(join(tmpdir(), 'warden-remote-auth-'))
-    wiki = await startBearerServer(serverAs.issuer, join(dir, 'wiki.jsonl'), 'protected-resource')
-    await mkdir(join(dir, 'config'))
-    await writeFile(join(dir, 'settings.yaml'), `${devSettings(orgIdp.issuer, orgIdp.clientId)}upstreams:\n  wiki: { url: "${wiki.url}", auth: server }\n`)
-    await writeFile(join(dir, 'policy.yaml'), POLICY)
-    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
-    env = {
-      ...(bus.env as Record<string, string>),
-      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
-      XDG_STATE_HOME: join(dir, 'state'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-    }
-    // The person signs in to the organisation first (their identity for policy and audit).
-    const child = spawn(process.execPath, [CLI, 'login', '--device'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    let approved: Promise<void> | undefined
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk
-      const code = /enter the code:\s+(\S+)/.exec(out)?.[1]
-      if (code !== undefined && approved === undefined) approved = orgIdp.approveDevice(code, 'alice')
+    world = await startSignedInWorld({
+      prefix: 'warden-remote-auth-',
+      policy: POLICY,
+      prepare: async ({ dir }) => {
+        serverAs = await startDevIdp({ registration: true, deviceFlow: false })
+        wiki = await startBearerServer(serverAs.issuer, join(dir, 'wiki.jsonl'), 'protected-resource')
+        return { settings: `upstreams:\n  wiki: { url: "${wiki.url}", auth: server }\n` }
+      },
     })
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0)
-    await approved
+    // The person signs in to the organisation first (their identity for policy and audit).
+    expect((await world.login('alice')).code).toBe(0)
   })
 
   afterAll(async () => {
-    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await wiki?.stop()
     await serverAs?.close()
-    await orgIdp?.close()
-    await keyring?.stop()
-    await bus?.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    await world?.stop()
   })
 
   it('refuses calls to the server before sign-in to it, saying which command signs in', async () => {
@@ -140,17 +95,17 @@ describe.skipIf(skip)(title, () => {
     const allowed = await echoThroughProxy('governed')
     expect([allowed.isError ?? false, allowed.content[0]?.text]).toEqual([false, 'Echo: governed'])
     expect((await wiki.entries()).filter((entry) => entry.tool === 'echo')).toEqual([expect.objectContaining({ message: 'governed', sub: 'alice', aud: wiki.url })])
-    const audit = await readAgentAudit(join(dir, 'state', 'mcp-warden', 'audit'))
+    const audit = await world.readAudit()
     expect(audit.filter((r) => r.method === 'tools/call' && r.kind === 'decision').map((r) => [r.decision, r.identity?.email])).toContainEqual(['allow', 'alice@example.com'])
   })
 
   it('logout --server revokes the server\'s refresh token and the next call is refused with what to do', async () => {
-    const result = await runNode([CLI, 'logout', '--server', 'wiki'], env)
+    const result = await runNode([CLI, 'logout', '--server', 'wiki'], world.env)
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Signed out of wiki. Its refresh token was revoked at its authorization server')
     await expect(echoThroughProxy('after logout')).rejects.toMatchObject({ code: SIGNED_OUT, message: expect.stringContaining('mcp-warden login --server wiki') })
     expect((await wiki.entries()).filter((entry) => entry.tool === 'echo')).toHaveLength(1)
-    const unknown = await runNode([CLI, 'login', '--server', 'nope'], env)
+    const unknown = await runNode([CLI, 'login', '--server', 'nope'], world.env)
     expect(unknown.code).not.toBe(0)
     expect(unknown.stderr).toContain('No server "nope" is in your settings\' upstreams. Servers with their own authorization server: wiki.')
   })

@@ -7,26 +7,18 @@
  * them, and failing instead when MCP_WARDEN_REQUIRE_KEYCHAIN=1.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AuditRecord } from '../shared/src/index.js'
-import { devSettings } from '../desktop/src/cli/dev-idp-command.js'
-import { loginWithDeviceCode, readAgentAudit, stopAgent } from './helpers/agent-session.js'
+import { stopAgent } from './helpers/agent-session.js'
 import { startBearerServer, type BearerServer } from './helpers/bearer-server.js'
-import { CLI, EVERYTHING_SERVER, runNode } from './helpers/cli.js'
-import { testPolicy, type ToolResult } from './helpers/governed.js'
-import { startDevIdp, type DevIdp } from './helpers/idp.js'
-import { missingKeyringTools, startKeyring, startPrivateBus, type PrivateBus, type PrivateKeyring } from './helpers/keyring.js'
+import { CLI, runNode } from './helpers/cli.js'
+import { testPolicy } from './helpers/governed.js'
+import { connectProxy, echo, EVERYTHING, keyringSuite, startSignedInWorld, type SignedInWorld } from './helpers/signed-in-world.js'
 
-const missing = missingKeyringTools()
-const skip = missing.length > 0 && process.env['MCP_WARDEN_REQUIRE_KEYCHAIN'] !== '1'
-const title = skip ? `sign-in and the agent (skipped: ${missing.join(', ')} not installed; see .ci/with-keyring.sh)` : 'sign-in and the agent'
-if (skip) console.warn(title)
+const { skip, title } = keyringSuite('sign-in and the agent')
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const DENIAL = 'dev.mcpwarden/denial'
@@ -51,20 +43,13 @@ rules:
     - { id: daily-budget, scope: user, limit: 100, period: day }`,
 )
 
-
-let bus: PrivateBus
-let keyring: PrivateKeyring
-let idp: DevIdp
+let world: SignedInWorld
 let remote: BearerServer
-let dir: string
-let env: Record<string, string>
-
-const auditDir = (): string => join(dir, 'state', 'mcp-warden', 'audit')
 
 /** Processes running `mcp-warden agent` with this file's settings (other test files start agents of their own). */
 function agentProcesses(): number[] {
   const pids: number[] = []
-  const mine = `MCP_WARDEN_DEV_SETTINGS=${env['MCP_WARDEN_DEV_SETTINGS']}`
+  const mine = `MCP_WARDEN_DEV_SETTINGS=${world.env['MCP_WARDEN_DEV_SETTINGS']}`
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
@@ -78,78 +63,47 @@ function agentProcesses(): number[] {
   return pids
 }
 
-
-/** A host (the SDK's Client) that launched the proxy in front of server-everything, or of the HTTP server. */
-async function connectHost(upstream: 'stdio' | 'http' | 'recorder'): Promise<Client> {
-  const target =
+/** A host (the SDK's Client) that launched the proxy in front of server-everything, the recorder, or the HTTP server. */
+function connectHost(upstream: 'stdio' | 'http' | 'recorder'): Promise<Client> {
+  return connectProxy(
+    world,
     upstream === 'stdio'
-      ? ['--name', 'everything', '--', process.execPath, EVERYTHING_SERVER, 'stdio']
+      ? { name: 'everything', upstream: EVERYTHING }
       : upstream === 'recorder'
-        ? ['--name', 'recorder', '--', process.execPath, RECORDER, join(dir, 'recorder.jsonl')]
-        : ['--name', 'remote', '--url', remote.url]
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'proxy', '--config', join(dir, 'proxy.yaml'), '--log-level', 'warn', ...target],
-    env,
-    stderr: 'inherit',
-  })
-  const client = new Client({ name: 'warden-e2e', version: '1.0.0' }, { capabilities: {} })
-  await client.connect(transport)
-  return client
-}
-
-async function echo(client: Client, message: string): Promise<ToolResult> {
-  return (await client.callTool({ name: 'echo', arguments: { message } })) as ToolResult
-}
-
-function auditRecords(): Promise<AuditRecord[]> {
-  return readAgentAudit(auditDir())
-}
-
-function login(accountId: string): Promise<{ code: number | null; stdout: string }> {
-  return loginWithDeviceCode(env, idp, accountId)
+        ? { name: 'recorder', upstream: { command: [process.execPath, RECORDER, join(world.dir, 'recorder.jsonl')] } }
+        : { name: 'remote', upstream: { url: remote.url } },
+  )
 }
 
 describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
-    bus = await startPrivateBus()
-    keyring = await startKeyring(bus)
-    idp = await startDevIdp()
-    dir = await mkdtemp(join(tmpdir(), 'warden-sign-in-'))
-    remote = await startBearerServer(idp.issuer, join(dir, 'remote.jsonl'))
-    await mkdir(join(dir, 'config'))
-    await writeFile(join(dir, 'settings.yaml'), `${devSettings(idp.issuer, idp.clientId)}upstreams:\n  remote: { url: "${remote.url}" }\n  recorder: { url: "${RECORDER_RESOURCE}" }\n`)
-    await writeFile(join(dir, 'policy.yaml'), POLICY)
-    await writeFile(join(dir, 'proxy.yaml'), 'agent: {}\npolicy: { file: ./policy.yaml }\n')
-    env = {
-      ...(bus.env as Record<string, string>),
-      MCP_WARDEN_DEV_SETTINGS: join(dir, 'settings.yaml'),
-      XDG_STATE_HOME: join(dir, 'state'),
-      XDG_CONFIG_HOME: join(dir, 'config'),
-    }
+    world = await startSignedInWorld({
+      prefix: 'warden-sign-in-',
+      policy: POLICY,
+      prepare: async ({ idp, dir }) => {
+        remote = await startBearerServer(idp.issuer, join(dir, 'remote.jsonl'))
+        return { settings: `upstreams:\n  remote: { url: "${remote.url}" }\n  recorder: { url: "${RECORDER_RESOURCE}" }\n` }
+      },
+    })
   })
 
   afterAll(async () => {
-    if (env !== undefined) await stopAgent(env['XDG_RUNTIME_DIR']!)
     await remote?.stop()
-    await idp?.close()
-    await keyring?.stop()
-    await bus?.stop()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+    await world?.stop()
   })
 
   it('signs in with a device code the person approves at the IdP, and keeps the session in the keychain', async () => {
-    const result = await login('alice')
+    const result = await world.login('alice')
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain(`Signed in as alice@example.com at ${idp.issuer}. The session is kept in your keychain.`)
-    expect(idp.grants()[DEVICE_GRANT]).toBe(1)
+    expect(result.stdout).toContain(`Signed in as alice@example.com at ${world.idp.issuer}. The session is kept in your keychain.`)
+    expect(world.idp.grants()[DEVICE_GRANT]).toBe(1)
 
-    const status = await runNode([CLI, 'status', '--json'], env)
+    const status = await runNode([CLI, 'status', '--json'], world.env)
     expect(status.code).toBe(0)
     expect(JSON.parse(status.stdout)).toMatchObject({
-      session: { state: 'signed-in', user: { subject: 'alice', email: 'alice@example.com', issuer: idp.issuer }, refreshable: true },
+      session: { state: 'signed-in', user: { subject: 'alice', email: 'alice@example.com', issuer: world.idp.issuer }, refreshable: true },
       keychain: 'available',
-      settings: { source: 'development-override', issuer: idp.issuer },
+      settings: { source: 'development-override', issuer: world.idp.issuer },
       agent: { running: false },
     })
     expect(status.stdout).not.toMatch(/eyJ/) // no token in the report
@@ -166,18 +120,18 @@ describe.skipIf(skip)(title, () => {
     } finally {
       await Promise.all(hosts.map((host) => host.close()))
     }
-    const calls = (await auditRecords()).filter((r) => r.method === 'tools/call' && r.kind === 'decision')
+    const calls = (await world.readAudit()).filter((r) => r.method === 'tools/call' && r.kind === 'decision')
     expect(calls).toHaveLength(2)
     expect(calls.every((r) => r.decision === 'allow' && r.outcome === 'forwarded' && r.identity?.email === 'alice@example.com')).toBe(true)
     expect(new Set(calls.map((r) => r.sessionId)).size).toBe(2)
     expect(agentProcesses()).toHaveLength(1)
 
-    const status = JSON.parse((await runNode([CLI, 'status', '--json'], env)).stdout) as { agent: { running: boolean } }
+    const status = JSON.parse((await runNode([CLI, 'status', '--json'], world.env)).stdout) as { agent: { running: boolean } }
     expect(status.agent.running).toBe(true)
   })
 
   it('ten proxies at once share the agent: one sign-in, one refresh for the HTTP server, whose tokens all carry its audience', async () => {
-    const before = idp.grants()
+    const before = world.idp.grants()
     const hosts = await Promise.all(Array.from({ length: 10 }, () => connectHost('http')))
     try {
       const results = await Promise.all(hosts.map((host, i) => echo(host, `call ${i}`)))
@@ -188,7 +142,7 @@ describe.skipIf(skip)(title, () => {
     const received = (await remote.entries()).filter((entry) => entry.tool === 'echo')
     expect(received).toHaveLength(10)
     expect(received.every((entry) => entry.sub === 'alice' && entry.aud === remote.url)).toBe(true)
-    const after = idp.grants()
+    const after = world.idp.grants()
     expect(after[DEVICE_GRANT]).toBe(before[DEVICE_GRANT])
     // The agent asked for the server's token once (RFC 8707 resource on a refresh) and served it to all ten.
     expect((after['refresh_token'] ?? 0) - (before['refresh_token'] ?? 0)).toBe(1)
@@ -202,7 +156,7 @@ describe.skipIf(skip)(title, () => {
     } finally {
       await host.close()
     }
-    const lines = (await readFile(join(dir, 'recorder.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { method?: string; params?: { _meta?: Record<string, { sub?: string; token?: string }> } })
+    const lines = (await readFile(join(world.dir, 'recorder.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { method?: string; params?: { _meta?: Record<string, { sub?: string; token?: string }> } })
     const identity = lines.find((line) => line.method === 'tools/call')?.params?._meta?.['dev.mcpwarden/identity']
     expect(identity?.sub).toBe('alice')
     const claims = JSON.parse(Buffer.from(identity?.token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown; sub?: unknown }
@@ -213,7 +167,7 @@ describe.skipIf(skip)(title, () => {
     const host = await connectHost('stdio')
     try {
       expect((await echo(host, 'before')).isError ?? false).toBe(false)
-      await stopAgent(env['XDG_RUNTIME_DIR']!, 'SIGKILL')
+      await stopAgent(world.env['XDG_RUNTIME_DIR']!, 'SIGKILL')
       const refused = await echo(host, 'while it is gone')
       expect(refused.isError).toBe(true)
       expect(refused._meta?.[DENIAL]?.code).toBe('ERR_AGENT_UNAVAILABLE')
@@ -227,7 +181,7 @@ describe.skipIf(skip)(title, () => {
   })
 
   it('signs out: the IdP revokes the session and every proxy refuses with what to do', async () => {
-    const result = await runNode([CLI, 'logout'], env)
+    const result = await runNode([CLI, 'logout'], world.env)
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Your refresh token was revoked at the identity provider')
     const host = await connectHost('stdio')
@@ -239,7 +193,7 @@ describe.skipIf(skip)(title, () => {
     } finally {
       await host.close()
     }
-    const status = await runNode([CLI, 'status'], env)
+    const status = await runNode([CLI, 'status'], world.env)
     expect(status.code).toBe(1)
     expect(status.stdout).toContain('Sign in with `mcp-warden login`')
   })
