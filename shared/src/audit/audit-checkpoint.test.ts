@@ -8,6 +8,7 @@ import { checkpointSigningKey, generateCheckpointJwk, peekCheckpoint, verifyChec
 import { appendCheckpoint, CHECKPOINTS_FILE, readCheckpoints } from './checkpoint-file.js'
 import { createChainedAuditLog } from './chained-audit-log.js'
 import type { AuditRecord } from './record.js'
+import { auditRecord } from './testing/audit-record.js'
 import { verifyAuditLog } from './verify-audit-log.js'
 
 const scratch = mkdtempSync(join(tmpdir(), 'warden-checkpoint-'))
@@ -16,7 +17,7 @@ let counter = 0
 const CLAIMS = { seq: 3, file: 'audit-20261204-001.jsonl', hash: 'a'.repeat(64), time: '2026-12-04T12:00:00.000Z' }
 
 function record(id: string): AuditRecord {
-  return { id, time: '2026-12-04T12:30:00.000Z', kind: 'decision', direction: 'to-server', server: 'fs', sessionId: 's1', method: 'tools/call', identity: null, decision: 'allow', reasons: [], findings: [], modifications: [], outcome: 'forwarded', latencyMs: 2 }
+  return auditRecord(id, { target: undefined, identity: null })
 }
 
 /** A log of `count` entries, one file per `perFile` entries, and a checkpoint of its head. */

@@ -6,6 +6,7 @@ import { isWardenError } from '../errors.js'
 import { GENESIS_HASH, type AuditLogEvent } from './audit-chain.js'
 import { createChainedAuditLog } from './chained-audit-log.js'
 import type { AuditRecord } from './record.js'
+import { auditRecord } from './testing/audit-record.js'
 import { verifyAuditLog } from './verify-audit-log.js'
 
 // Lets one test make writes fail with ENOSPC (a full disk); others write normally.
@@ -34,24 +35,7 @@ const freshDir = () => join(scratch, `case-${(counter += 1)}`, 'audit')
 const runningAsRoot = process.getuid?.() === 0
 
 function record(id: string): AuditRecord {
-  return {
-    id,
-    time: '2026-12-04T12:30:00.000Z',
-    kind: 'decision',
-    direction: 'to-server',
-    server: 'fs',
-    sessionId: 's1',
-    method: 'tools/call',
-    target: 'read_file',
-    requestId: 7,
-    identity: { issuer: 'https://idp.example.com', subject: 'alice' },
-    decision: 'allow',
-    reasons: ['r1'],
-    findings: [],
-    modifications: [],
-    outcome: 'forwarded',
-    latencyMs: 1.25,
-  }
+  return auditRecord(id, { requestId: 7, reasons: ['r1'], latencyMs: 1.25 })
 }
 
 /** A wall clock the test moves: 2026-12-04T12:00Z plus `at.ms`. */

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { canonicalJson } from '../canonical-json.js'
 import { chainHash } from './audit-chain.js'
 import { createChainedAuditLog } from './chained-audit-log.js'
-import type { AuditRecord } from './record.js'
+import { auditRecord } from './testing/audit-record.js'
 import { verifyAuditLog } from './verify-audit-log.js'
 
 const scratch = mkdtempSync(join(tmpdir(), 'warden-verify-'))
@@ -15,31 +15,12 @@ let counter = 0
 const FIRST = 'audit-20261204-001.jsonl'
 const SECOND = 'audit-20261204-002.jsonl'
 
-function record(id: string): AuditRecord {
-  return {
-    id,
-    time: '2026-12-04T12:30:00.000Z',
-    kind: 'decision',
-    direction: 'to-server',
-    server: 'fs',
-    sessionId: 's1',
-    method: 'tools/call',
-    target: 'read_file',
-    identity: { issuer: 'https://idp.example.com', subject: 'alice' },
-    decision: 'allow',
-    reasons: [],
-    findings: [],
-    modifications: [],
-    outcome: 'forwarded',
-    latencyMs: 2,
-  }
-}
 
 /** A log of `count` entries, in files of at most `maxFileBytes`. */
 async function writeLog(count: number, maxFileBytes = 1_000_000): Promise<string> {
   const dir = join(scratch, `case-${(counter += 1)}`)
   const log = createChainedAuditLog({ dir, maxFileBytes, clock: { now: () => Date.parse('2026-12-04T12:00:00Z') } })
-  for (let i = 1; i <= count; i += 1) await log.append(record(`r${i}`))
+  for (let i = 1; i <= count; i += 1) await log.append(auditRecord(`r${i}`))
   await log.close()
   return dir
 }
