@@ -1,7 +1,7 @@
 /**
  * desktop/src/app/backend/agent-link.ts — the app's one connection to the user's agent: opened when first needed,
  * opened again on the next call after the agent went away, never starting an agent itself (the app's main process
- * or a proxy does that). "Agent down" is a state the screens show, not a crash.
+ * does at start, and proxies do on their next call). "Agent down" is a state the screens show, not a crash.
  */
 import { isWardenError } from '@mcp-warden/core'
 import { connectAgent, type AgentClient } from '../../agent/client/index.js'

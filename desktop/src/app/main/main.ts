@@ -7,7 +7,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { app, BrowserWindow, clipboard, ipcMain, Notification, protocol, session, shell } from 'electron'
 import { WardenError } from '@mcp-warden/core'
+import { ensureAgent, spawnDetachedAgent } from '../../agent/client/index.js'
+import { agentSocketFor } from '../../agent/protocol/socket-path.js'
+import type { Launcher } from '../../installers/client-config.js'
 import { clientInstallers, writeLauncherShim } from '../../installers/index.js'
+import { agentEnvironment } from '../../proxy/governance-sources.js'
+import { loadOrgSettings } from '../../settings/load-org-settings.js'
 import { createAppBackend } from '../backend/create-app-backend.js'
 import { startAppMonitor } from './app-monitor.js'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppFileHandler } from './app-protocol.js'
@@ -36,6 +41,24 @@ function fail(error: unknown): void {
   app.exit(1)
 }
 
+/**
+ * Starts the user's agent when none answers (through the shim, as Node), then lets go: the agent lives on its own,
+ * and proxies start it again on their next call if it dies.
+ */
+function startAgent(launcher: Launcher): void {
+  void loadOrgSettings({ env: process.env })
+    .then((loaded) =>
+      ensureAgent({
+        socketPath: agentSocketFor(process.env, loaded.settings),
+        client: { name: 'mcp-warden app', version: app.getVersion() },
+        server: { name: 'app' },
+        spawnAgent: () => spawnDetachedAgent(launcher.command, [...launcher.args, 'agent'], { ...agentEnvironment(process.env), ...launcher.env }),
+      }),
+    )
+    .then((agent) => agent.close())
+    .catch((error: unknown) => log(`could not start the agent: ${error instanceof Error ? error.message : String(error)}`))
+}
+
 async function start(): Promise<void> {
   const appPath = app.getAppPath()
   const openExternal = (url: string): Promise<void> =>
@@ -55,6 +78,7 @@ async function start(): Promise<void> {
     { platform: process.platform, homeDir: os.homedir(), env: process.env },
     { executable: process.execPath, script: path.join(appPath, 'bin', 'mcp-warden.js'), electronRunAsNode: true },
   )
+  startAgent(launcher)
   const backend = await createAppBackend({
     env: process.env,
     openExternal,
