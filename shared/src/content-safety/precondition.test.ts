@@ -3,7 +3,7 @@ import type { Detector, DetectorContext } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { mayHoldEncodedRun } from './decode.js'
-import { charMasks, compiledRequirementsOf, createPrecondition, hasAnyChar, meetsRequirement, profileOf } from './precondition.js'
+import { charMasks, compiledRequirementsOf, createPrecondition, hasAnyChar, meetsRequirement, profileOf, separatedDigitsOf } from './precondition.js'
 import { mayHoldEvasion } from './scan-evasions.js'
 import { mayHoldDefanged, mayHoldOddSeparator } from './separators.js'
 import { scanText } from './scan-text.js'
@@ -244,6 +244,16 @@ function generatedTexts(seed: number, count: number): string[] {
 }
 
 const withoutPrecondition = (detector: Detector): Detector => ({ type: detector.type, find: (text, context) => detector.find(text, context) })
+
+describe('separatedDigitsOf', () => {
+  it('counts the digits of the longest run of digits and group separators', () => {
+    expect(separatedDigitsOf('v1.0.8 4f9c2a591168')).toBe(6)
+    expect(separatedDigitsOf('card 4111 - 1111\t1111/1111 ok')).toBe(16)
+    expect(separatedDigitsOf('call +44 (20) 7946 0958')).toBe(8)
+    expect(separatedDigitsOf('123\r\n45\u2013678\u00b79')).toBe(9)
+    expect(separatedDigitsOf('no digits here')).toBe(0)
+  })
+})
 
 describe('the built-in preconditions', () => {
   it('every built-in detector has one', () => {

@@ -96,9 +96,14 @@ const current = {
   nonAscii: false,
   control: false,
   longestRun: 0,
-  // The digit shape (longest chain, most dots in a dotted run), measured on demand: -1 until then.
+  // The digit shape (longest chain, most dots in a dotted run, most digits in a separated run), measured on
+  // demand: -1 until then.
   chain: -1,
   dotted: 0,
+  separated: 0,
+  // The last word list asked about this text (an interned regex, see compile) and its answer.
+  words: undefined as RegExp | undefined,
+  wordsFound: false,
 }
 
 function isChainGap(code: number): boolean {
@@ -106,8 +111,33 @@ function isChainGap(code: number): boolean {
 }
 
 /**
- * A second pass, taken only when a requirement with `chainDigits` or `dottedRun` passed its bit tests (a string
- * with that many digits): the longest chain's digit count and the most dots in one run of digits and dots.
+ * The characters that may stand between the digit groups of a separated run (separatedDigitsOf): blanks, line
+ * breaks, `.`, `/`, `+`, `|`, `\\`, `-`, and the en dash, em dash and middle dot.
+ */
+function isGroupSeparator(code: number): boolean {
+  switch (code) {
+    case 9:
+    case 10:
+    case 13:
+    case 32:
+    case 43:
+    case 45:
+    case 46:
+    case 47:
+    case 92:
+    case 124:
+    case 0x2013:
+    case 0x2014:
+    case 0xb7:
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * A second pass, taken only when a test needs the digit shape of a string with digits: the longest chain's digit
+ * count, the most dots in one run of digits and dots, and the most digits in one separated run.
  */
 function measureDigitShape(text: string): void {
   let chain = 0
@@ -115,6 +145,8 @@ function measureDigitShape(text: string): void {
   let gap = 0
   let dots = 0
   let dotted = 0
+  let grouped = 0
+  let separated = 0
   const length = text.length
   for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i)
@@ -122,10 +154,15 @@ function measureDigitShape(text: string): void {
       chain = gap > CHAIN_GAP ? 1 : chain + 1
       gap = 0
       if (chain > longest) longest = chain
-    } else if (isChainGap(code)) gap += 1
-    else {
-      chain = 0
-      gap = 0
+      grouped += 1
+      if (grouped > separated) separated = grouped
+    } else {
+      if (isChainGap(code)) gap += 1
+      else {
+        chain = 0
+        gap = 0
+      }
+      if (!isGroupSeparator(code)) grouped = 0
     }
     if (code === 46) {
       dots += 1
@@ -134,6 +171,21 @@ function measureDigitShape(text: string): void {
   }
   current.chain = longest
   current.dotted = dotted
+  current.separated = separated
+}
+
+/**
+ * The most ASCII digits in one run of `text` made only of digits and group separators (blanks, line breaks, `.`,
+ * `/`, `+`, `|`, `\\`, `-`, en and em dashes, middle dot): an upper bound of the digits of any number written in
+ * groups there (separators.ts). Measured once per text, with the rest of its digit shape.
+ *
+ * @example
+ * separatedDigitsOf('v1.0.8 4f9c2a591168') // → 6 (`591168`; `1.0.8 4` has 4)
+ */
+export function separatedDigitsOf(text: string): number {
+  if (profileOf(text).digits === 0) return 0
+  if (current.chain < 0) measureDigitShape(text)
+  return current.separated
 }
 
 /**
@@ -174,6 +226,7 @@ export function profileOf(text: string): TextProfile {
   current.text = text
   current.length = length
   current.chain = -1
+  current.words = undefined
   current.low = low
   current.upper = upper
   current.lower = lower
@@ -325,7 +378,13 @@ export function meetsRest(requirement: CompiledRequirement, text: string, contex
     const folded = profile.upper | profile.lower
     let lettersOccur = false
     for (let i = 0; i < wordLetters.length && !lettersOccur; i += 1) lettersOccur = (folded & (wordLetters[i] as number)) === wordLetters[i]
-    if (!lettersOccur || !words.test(text)) return false
+    if (!lettersOccur) return false
+    // Several requirements (and a detector's find) ask about the same words: the answer is kept for this text.
+    if (current.words !== words) {
+      current.wordsFound = words.test(text)
+      current.words = words
+    }
+    if (!current.wordsFound) return false
   }
   if (requirement.key !== undefined && (context?.key === undefined || !requirement.key(context.key))) return false
   return requirement.confirm === undefined || requirement.confirm(text)
@@ -342,6 +401,19 @@ export function meetsRequirement(requirement: CompiledRequirement, text: string,
 function nonNegativeInteger(name: string, count: number): number {
   if (!Number.isInteger(count) || count < 0) throw new TypeError(`"${name}" must be a non-negative integer`)
   return count
+}
+
+/** One regex per word list, so requirements with the same words share their answer for a text (meetsRest). */
+const WORD_LISTS = new Map<string, RegExp>()
+
+function wordsRegex(words: readonly string[]): RegExp {
+  const source = words.join('|')
+  let regex = WORD_LISTS.get(source)
+  if (regex === undefined) {
+    regex = new RegExp(source, 'i')
+    WORD_LISTS.set(source, regex)
+  }
+  return regex
 }
 
 function compile(requirement: Requirement): CompiledRequirement {
@@ -382,7 +454,7 @@ function compile(requirement: Requirement): CompiledRequirement {
     dottedRun,
     literals,
     literalMasks: literals.flatMap((literal) => masksOf(literal)),
-    words: anyWord.length > 0 ? new RegExp(anyWord.join('|'), 'i') : undefined,
+    words: anyWord.length > 0 ? wordsRegex(anyWord) : undefined,
     wordLetters,
     key,
     confirm,

@@ -20,7 +20,7 @@ import { findEncodedRuns, mayHoldEncodedRun, mayHoldEscape, unescapeText } from 
 import type { Span } from './detector.js'
 import type { EntityType } from './entities.js'
 import { forEachUnicodeEvasion, normalizeText } from './normalize.js'
-import { charMasks, hasAnyChar, profileOf } from './precondition.js'
+import { charMasks, hasAnyChar, profileOf, separatedDigitsOf } from './precondition.js'
 import {
   forEachDefanged,
   forEachSeparatorChain,
@@ -62,14 +62,15 @@ export function mayHoldEvasion(text: string): boolean {
   // string (precondition.ts, screen.ts), so an ordinary string costs a few bit tests and the encoded-run scan:
   //  - MAY_BE_REWRITTEN matches exactly a non-ASCII character, `%`, `&` or `\\`;
   //  - an odd separator chain has seven digits (MIN_CHAIN_DIGITS) and a separator: a blank, a tab or line break
-  //    (control characters), `.`, `/`, `+`, `|`, `\\`, `-` or a non-ASCII dash or dot (SEP in separators.ts);
+  //    (control characters), `.`, `/`, `+`, `|`, `\\`, `-` or a non-ASCII dash or dot (SEP in separators.ts); and
+  //    it is made of digits and those characters only, so some run of them holds the seven digits;
   //  - a defanged separator has a closing bracket.
   const profile = profileOf(text)
   if (profile.nonAscii || hasAnyChar(profile, REWRITE_CHARS)) return true
   const oddSeparator = profile.digits >= MIN_CHAIN_DIGITS && (profile.control || hasAnyChar(profile, SEPARATOR_CHARS))
   const defanged = hasAnyChar(profile, CLOSING_BRACKETS)
   if (mayHoldEncodedRun(text)) return true
-  if (oddSeparator && mayHoldOddSeparator(text)) return true
+  if (oddSeparator && separatedDigitsOf(text) >= MIN_CHAIN_DIGITS && mayHoldOddSeparator(text)) return true
   return defanged && mayHoldDefanged(text)
 }
 

@@ -38,13 +38,25 @@ const TEXTS = [
   'passport C12345678',
 ]
 const CONTEXTS: DetectorContext[] = [{}, { key: 'password' }, { key: 'auth' }, { key: 'phone' }, { key: 'message' }]
+/**
+ * Each text also without its digits, its punctuation, its capitals or its lowercase letters, so every combination
+ * of the features that pick a row list (screen.ts) is asked, including the texts that lack what a row needs.
+ */
+const VARIANTS = TEXTS.flatMap((text) => [
+  text,
+  text.replace(/[0-9]/g, ''),
+  text.replace(/[^A-Za-z0-9]/g, ''),
+  text.toLowerCase(),
+  text.toUpperCase(),
+  text.replace(/[a-z]/g, ''),
+])
 
 describe('screenText', () => {
   it('names exactly the built-in detectors whose preconditions hold, in order', () => {
     const screen = screenOf(DEFAULT_DETECTORS)
     expect(screen).toBeDefined()
     let named = 0
-    for (const text of TEXTS) {
+    for (const text of VARIANTS) {
       for (const context of CONTEXTS) {
         const expected = askedOneByOne(DEFAULT_DETECTORS, text, context)
         named += expected?.length ?? 0

@@ -22,6 +22,11 @@
  * scan-evasions.ts reads the same profile. So a string that holds nothing costs one pass, a few hundred integer
  * operations and no allocation.
  *
+ * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation). Four such
+ * features of the profile (FEATURES) pick one of sixteen row lists, made when the table is built: the rows whose
+ * needed characters and digits that combination has. The others cannot hold, so a lowercase word is read against
+ * a third of the rows.
+ *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
  * full. The table is built once per frozen detector list and rebuilt when a detector's `mayContain` has been
  * replaced since (see screenOf).
@@ -51,6 +56,8 @@ export interface Screen {
   readonly detectors: readonly Detector[]
   /** ROW integers per row. */
   readonly rows: Int32Array
+  /** Per combination of FEATURES (featuresOf): the offsets in `rows` of the rows that may hold, in order. */
+  readonly lists: readonly Int32Array[]
   /** Per row: the compiled requirement whose rest is asked once its masks hold, if any is left. */
   readonly rests: readonly (CompiledRequirement | undefined)[]
   /** Per row: the detector's own `mayContain`, when it was not built by createPrecondition. */
@@ -81,7 +88,44 @@ function buildScreen(detectors: readonly Detector[]): Screen {
       calls.push(undefined)
     }
   })
-  return { detectors: copy, rows: Int32Array.from(rows), rests, calls, built: copy.map((detector) => detector.mayContain) }
+  const table = Int32Array.from(rows)
+  return { detectors: copy, rows: table, lists: rowLists(table), rests, calls, built: copy.map((detector) => detector.mayContain) }
+}
+
+/** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
+const DIGIT_BITS = 0x3ff << 16
+
+/**
+ * Features of a string that most rows need one of, as bits: a digit (1), a character of 64–95 (2: a capital
+ * letter, `@`, `_`, `[`…), a character of 32–63 other than a digit (4: blank, punctuation), one of 96–127 (8:
+ * lowercase letters, `{`, `|`…).
+ */
+const FEATURES = 16
+
+function featuresOf(digits: number, low: number, upper: number, lower: number): number {
+  return (digits > 0 ? 1 : 0) | (upper !== 0 ? 2 : 0) | ((low & ~DIGIT_BITS) !== 0 ? 4 : 0) | (lower !== 0 ? 8 : 0)
+}
+
+/**
+ * The features a row needs (featuresOf's bits): those of the characters it needs, a digit when it needs digits,
+ * and the one feature of its any-of characters when they all have the same.
+ */
+function neededFeatures(rows: Int32Array, r: number): number {
+  let needed = featuresOf(rows[r + MIN_DIGITS] as number, rows[r + LOW] as number, rows[r + UPPER] as number, rows[r + LOWER] as number)
+  const anyOf = featuresOf(0, rows[r + ANY_LOW] as number, rows[r + ANY_UPPER] as number, rows[r + ANY_LOWER] as number)
+  // Any-of characters among the digits are left out of featuresOf's `low` test: such a row needs nothing there.
+  const digitAny = ((rows[r + ANY_LOW] as number) & DIGIT_BITS) !== 0
+  if (!digitAny && (anyOf === 2 || anyOf === 4 || anyOf === 8)) needed |= anyOf
+  return needed
+}
+
+/** For each combination of features, the rows whose needed features it has (see the top of the file). */
+function rowLists(rows: Int32Array): Int32Array[] {
+  const needed: number[] = []
+  for (let r = 0; r < rows.length; r += ROW) needed.push(neededFeatures(rows, r))
+  return Array.from({ length: FEATURES }, (_, features) =>
+    Int32Array.from(needed.flatMap((need, row) => ((need & ~features) === 0 ? [row * ROW] : []))),
+  )
 }
 
 const SCREENS = new WeakMap<readonly Detector[], Screen>()
@@ -126,9 +170,12 @@ export function screenText(screen: Screen, text: string, context: DetectorContex
   // Copied out of the shared profile: a rest or a call below may profile another text.
   const { length, longestRun, digits, low, upper, lower } = profileOf(text)
   const letters = upper | lower
+  const list = screen.lists[featuresOf(digits, low, upper, lower)] as Int32Array
   let candidates: number[] | undefined
   let last = -1
-  for (let row = 0, r = 0; r < rows.length; row += 1, r += ROW) {
+  for (let index = 0; index < list.length; index += 1) {
+    const r = list[index] as number
+    const row = r / ROW
     const detector = rows[r + DETECTOR] as number
     if (detector === last) continue
     // What the row needs and the text lacks, in one number: 0 when the text has every character and letter.
