@@ -195,9 +195,19 @@ function findSplitRuns(children: readonly Frame[], context: DetectorContext, scr
 
 /** Settles the findings of one run of short string siblings: each one's own, and its parts of split values. */
 function settleRun(run: readonly Frame[], context: DetectorContext, screen: Screen, inArray: boolean): void {
-  const texts = run.map((child) => child.value as string)
-  const own = run.map((child, index) => scanScreened(texts[index] as string, screen, child.context))
+  const texts: string[] = []
+  const own: (readonly TextFinding[])[] = []
+  for (const child of run) {
+    const text = child.value as string
+    texts.push(text)
+    own.push(scanScreened(text, screen, child.context))
+  }
   const parts = findSplitValues(texts, own, (text) => scanScreened(text, screen, context), inArray)
+  if (parts.length === 0) {
+    // Nothing split: each sibling's own findings, already settled by scanScreened.
+    run.forEach((child, index) => (child.found = own[index]))
+    return
+  }
   const found = own.map((findings) => [...findings])
   for (const part of parts) found[part.index]?.push({ type: part.type, start: part.start, end: part.end })
   run.forEach((child, index) => {

@@ -22,7 +22,6 @@ export const MAX_PART = 64
 /** The most siblings joined at once. */
 export const MAX_SIBLINGS = 8
 const STRIDE = MAX_SIBLINGS / 2
-const DIGIT = /[0-9]/
 /** Named secrets: tokens of a fixed alphabet that a split may cut anywhere (GENERIC_SECRET is not one). */
 const TOKEN_TYPES = new Set<EntityType>(SECRET_ENTITY_TYPES.filter((type) => type !== 'GENERIC_SECRET'))
 
@@ -90,11 +89,20 @@ interface Run {
   readonly scan: Scan
   /** Array elements, where a named secret may continue from one element into the next (see conflicts). */
   readonly tokens: boolean
-  readonly out: Map<string, SiblingPart>
+  /** The parts found, by index, span and type (made at the first). */
+  out: Map<string, SiblingPart> | undefined
+}
+
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) return true
+  }
+  return false
 }
 
 function scanJoined(parts: readonly string[], first: number, joiner: string, run: Run): void {
-  const { own, scan, tokens, out } = run
+  const { own, scan, tokens } = run
   const found = scan(parts.join(joiner))
   if (found.length === 0) return
   const offsets: number[] = []
@@ -108,7 +116,8 @@ function scanJoined(parts: readonly string[], first: number, joiner: string, run
     // A named secret in array elements is one opaque token: its continuation belongs to it (no trimming).
     const pieces = tokens && TOKEN_TYPES.has(finding.type) ? whole : trimPieces(whole, parts, first, joiner, scan)
     if (pieces.length < 2 || pieces.some((piece) => conflicts(own[piece.index] ?? [], piece, tokens))) continue
-    for (const piece of pieces) out.set(`${piece.index}:${piece.start}:${piece.end}:${piece.type}`, piece)
+    run.out ??= new Map()
+    for (const piece of pieces) run.out.set(`${piece.index}:${piece.start}:${piece.end}:${piece.type}`, piece)
   }
 }
 
@@ -117,7 +126,7 @@ function scanWindow(parts: readonly string[], first: number, run: Run): void {
   // The ' ' join finds numbers written in groups (`123 45 6789`): it joins each run of parts that hold a digit.
   for (let start = 0; start < parts.length; ) {
     let end = start
-    while (end < parts.length && DIGIT.test(parts[end] ?? '')) end += 1
+    while (end < parts.length && hasDigit(parts[end] as string)) end += 1
     if (end - start >= 2) scanJoined(parts.slice(start, end), first + start, ' ', run)
     start = Math.max(end, start + 1)
   }
@@ -135,12 +144,11 @@ function scanWindow(parts: readonly string[], first: number, run: Run): void {
  */
 export function findSplitValues(parts: readonly string[], own: readonly (readonly TextFinding[])[], scan: Scan, inArray = false): SiblingPart[] {
   if (parts.length < 2) return []
-  const out = new Map<string, SiblingPart>()
-  const run: Run = { own, scan, tokens: inArray, out }
+  const run: Run = { own, scan, tokens: inArray, out: undefined }
   for (let first = 0; ; first += STRIDE) {
     const last = Math.min(parts.length, first + MAX_SIBLINGS)
-    scanWindow(parts.slice(first, last), first, run)
+    scanWindow(first === 0 && last === parts.length ? parts : parts.slice(first, last), first, run)
     if (last === parts.length) break
   }
-  return [...out.values()]
+  return run.out === undefined ? [] : [...run.out.values()]
 }
