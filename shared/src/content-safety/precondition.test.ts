@@ -87,6 +87,18 @@ describe('createPrecondition', () => {
     expect({ length, digits, longestRun, nonAscii, control }).toEqual({ length: 16, digits: 2, longestRun: 8, nonAscii: true, control: false })
   })
 
+  it('measures base64 runs and presence bits as the regexes say, for every ASCII character', () => {
+    for (let code = 0; code < 128; code += 1) {
+      const char = String.fromCharCode(code)
+      const text = `ab${char}cd${char}${char}`
+      const runs = text.split(/[^A-Za-z0-9+/_-]/).map((run) => run.length)
+      const profile = profileOf(text)
+      expect([char, profile.longestRun]).toEqual([char, Math.max(...runs)])
+      expect([char, hasAnyChar(profile, code >= 32 && code < 127 ? charMasks(char) : [0, 0, 0])]).toEqual([char, code >= 32 && code < 127])
+      expect([char, profile.control, profile.digits]).toEqual([char, code < 32, /[0-9]/.test(char) ? 3 : 0])
+    }
+  })
+
   it('reports the profile of a text: digits, non-ASCII and control characters, any of some characters', () => {
     const brackets = charMasks(')]')
     const digits = (text: string): number => profileOf(text).digits

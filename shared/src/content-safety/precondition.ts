@@ -82,10 +82,6 @@ export interface TextProfile {
   readonly longestRun: number
 }
 
-/** 1 for the base64 characters `[A-Za-z0-9+/_-]` (see TextProfile.longestRun), by ASCII code. */
-const BASE64 = new Uint8Array(128)
-for (let code = 0; code < 128; code += 1) BASE64[code] = /[A-Za-z0-9+/_-]/.test(String.fromCharCode(code)) ? 1 : 0
-
 const current = {
   text: undefined as string | undefined,
   length: 0,
@@ -106,33 +102,20 @@ const current = {
   wordsFound: false,
 }
 
-function isChainGap(code: number): boolean {
-  return code === 32 || code === 46 || code === 47 || code === 45 || code === 40 || code === 41
-}
+/** Per ASCII code, for measureDigitShape: DIGIT, GAP (may stand inside a chain), GROUP (a group separator). */
+const SHAPE = new Uint8Array(128)
+const DIGIT = 1
+const GAP = 2
+const GROUP = 4
+for (let code = 48; code <= 57; code += 1) SHAPE[code] = DIGIT
+// Between the digits of a chain: a blank, `.`, `/`, `-`, `(`, `)` (how card, SSN, phone and passport numbers are written).
+for (const char of ' ./-()') SHAPE[char.charCodeAt(0)] = GAP
+// Between the groups of a separated run: blanks, line breaks, `.`, `/`, `+`, `|`, `\\`, `-` (and, above ASCII, the
+// en dash, em dash and middle dot: isWideGroupSeparator).
+for (const char of '\t\n\r ./+|\\-') SHAPE[char.charCodeAt(0)] = (SHAPE[char.charCodeAt(0)] as number) | GROUP
 
-/**
- * The characters that may stand between the digit groups of a separated run (separatedDigitsOf): blanks, line
- * breaks, `.`, `/`, `+`, `|`, `\\`, `-`, and the en dash, em dash and middle dot.
- */
-function isGroupSeparator(code: number): boolean {
-  switch (code) {
-    case 9:
-    case 10:
-    case 13:
-    case 32:
-    case 43:
-    case 45:
-    case 46:
-    case 47:
-    case 92:
-    case 124:
-    case 0x2013:
-    case 0x2014:
-    case 0xb7:
-      return true
-    default:
-      return false
-  }
+function isWideGroupSeparator(code: number): boolean {
+  return code === 0x2013 || code === 0x2014 || code === 0xb7
 }
 
 /**
@@ -150,24 +133,25 @@ function measureDigitShape(text: string): void {
   const length = text.length
   for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i)
-    if (code >= 48 && code <= 57) {
+    const shape = code < 128 ? (SHAPE[code] as number) : isWideGroupSeparator(code) ? GROUP : 0
+    if (shape === DIGIT) {
       chain = gap > CHAIN_GAP ? 1 : chain + 1
       gap = 0
       if (chain > longest) longest = chain
       grouped += 1
       if (grouped > separated) separated = grouped
-    } else {
-      if (isChainGap(code)) gap += 1
-      else {
-        chain = 0
-        gap = 0
-      }
-      if (!isGroupSeparator(code)) grouped = 0
+      continue
     }
+    if ((shape & GAP) !== 0) gap += 1
+    else {
+      chain = 0
+      gap = 0
+    }
+    if ((shape & GROUP) === 0) grouped = 0
     if (code === 46) {
       dots += 1
       if (dots > dotted) dotted = dots
-    } else if (code < 48 || code > 57) dots = 0
+    } else dots = 0
   }
   current.chain = longest
   current.dotted = dotted
@@ -203,26 +187,40 @@ export function profileOf(text: string): TextProfile {
   let run = 0
   let longestRun = 0
   const length = text.length
+  // One branch per block of 32 codes; `1 << code` is the character's bit in its block's mask (shifts take the
+  // count modulo 32). A run of base64 characters `[A-Za-z0-9+/_-]` is measured when it ends.
   for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i)
-    if (code >= 128) {
-      nonAscii = true
-      run = 0
-      continue
+    if (code >= 96) {
+      if (code >= 128) nonAscii = true
+      else lower |= 1 << code
+      if (code >= 97 && code <= 122) {
+        run += 1
+        continue
+      }
+    } else if (code >= 64) {
+      upper |= 1 << code
+      if ((code >= 65 && code <= 90) || code === 95) {
+        run += 1
+        continue
+      }
+    } else {
+      if (code >= 32) low |= 1 << code
+      else control = true
+      if (code >= 48 && code <= 57) {
+        digits += 1
+        run += 1
+        continue
+      }
+      if (code === 43 || code === 45 || code === 47) {
+        run += 1
+        continue
+      }
     }
-    // `code & 31` is the character's bit in its mask: code − 96, code − 64 or code − 32.
-    const bit = 1 << (code & 31)
-    if (code >= 96) lower |= bit
-    else if (code >= 64) upper |= bit
-    else if (code >= 32) {
-      low |= bit
-      if (code >= 48 && code <= 57) digits += 1
-    } else control = true
-    if (BASE64[code] === 1) {
-      run += 1
-      if (run > longestRun) longestRun = run
-    } else run = 0
+    if (run > longestRun) longestRun = run
+    run = 0
   }
+  if (run > longestRun) longestRun = run
   current.text = text
   current.length = length
   current.chain = -1
