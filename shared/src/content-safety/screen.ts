@@ -56,7 +56,7 @@ export interface Screen {
   readonly detectors: readonly Detector[]
   /** ROW integers per row. */
   readonly rows: Int32Array
-  /** Per combination of FEATURES (featuresOf): the offsets in `rows` of the rows that may hold, in order. */
+  /** Per combination of FEATURES (featuresOf): the indexes of the rows that may hold, in order. */
   readonly lists: readonly Int32Array[]
   /** Per row: the compiled requirement whose rest is asked once its masks hold, if any is left. */
   readonly rests: readonly (CompiledRequirement | undefined)[]
@@ -124,7 +124,7 @@ function rowLists(rows: Int32Array): Int32Array[] {
   const needed: number[] = []
   for (let r = 0; r < rows.length; r += ROW) needed.push(neededFeatures(rows, r))
   return Array.from({ length: FEATURES }, (_, features) =>
-    Int32Array.from(needed.flatMap((need, row) => ((need & ~features) === 0 ? [row * ROW] : []))),
+    Int32Array.from(needed.flatMap((need, row) => ((need & ~features) === 0 ? [row] : []))),
   )
 }
 
@@ -174,8 +174,8 @@ export function screenText(screen: Screen, text: string, context: DetectorContex
   let candidates: number[] | undefined
   let last = -1
   for (let index = 0; index < list.length; index += 1) {
-    const r = list[index] as number
-    const row = r / ROW
+    const row = list[index] as number
+    const r = row * ROW
     const detector = rows[r + DETECTOR] as number
     if (detector === last) continue
     // What the row needs and the text lacks, in one number: 0 when the text has every character and letter.
