@@ -25,7 +25,7 @@
  * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation). Four such
  * features of the profile (FEATURES) pick one of sixteen row lists, made when the table is built: the rows whose
  * needed characters and digits that combination has. The others cannot hold, so a lowercase word is read against
- * a third of the rows.
+ * 4 of the built-in detectors' 26 rows, a path or a line of prose against 10.
  *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
  * full. The table is built once per frozen detector list and rebuilt when a detector's `mayContain` has been
@@ -95,13 +95,14 @@ function buildScreen(detectors: readonly Detector[]): Screen {
 /** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
 const DIGIT_BITS = 0x3ff << 16
 
+/** How many combinations of features (featuresOf) there are: four bits. */
+const FEATURES = 16
+
 /**
- * Features of a string that most rows need one of, as bits: a digit (1), a character of 64–95 (2: a capital
+ * The features of a profile that most rows need one of, as bits: a digit (1), a character of 64–95 (2: a capital
  * letter, `@`, `_`, `[`…), a character of 32–63 other than a digit (4: blank, punctuation), one of 96–127 (8:
  * lowercase letters, `{`, `|`…).
  */
-const FEATURES = 16
-
 function featuresOf(digits: number, low: number, upper: number, lower: number): number {
   return (digits > 0 ? 1 : 0) | (upper !== 0 ? 2 : 0) | ((low & ~DIGIT_BITS) !== 0 ? 4 : 0) | (lower !== 0 ? 8 : 0)
 }
