@@ -30,6 +30,9 @@ export function activityScreen(context: AppContext): Screen {
   let selected: AuditEntry | undefined
   let loaded = false
   let generation = 0
+  // The generation whose query is in flight (-1: none). One query at a time per view: a tick that came while the
+  // first query of a new view was out asked for the same calls and prepended them a second time.
+  let polling = -1
   let freshIds = new Set<string>()
 
   const filters = activityFilters(() => changed())
@@ -110,6 +113,8 @@ export function activityScreen(context: AppContext): Screen {
   async function poll(force = false): Promise<void> {
     if (!live && !force) return
     const mine = generation
+    if (polling === mine) return
+    polling = mine
     try {
       const { entries: found } = await context.api['audit:query']({ filter: filters.query(), ...(newest === undefined ? {} : { after: newest }), limit: PAGE })
       if (mine !== generation) return
@@ -129,6 +134,8 @@ export function activityScreen(context: AppContext): Screen {
     } catch (error) {
       problem = errorMessage(error)
       renderList()
+    } finally {
+      if (polling === mine) polling = -1
     }
   }
 
