@@ -62,6 +62,8 @@ export interface Screen {
   readonly rests: readonly (CompiledRequirement | undefined)[]
   /** Per row: the detector's own `mayContain`, when it was not built by createPrecondition. */
   readonly calls: readonly (MayContain | undefined)[]
+  /** The indexes of the detectors that are not frozen, whose `mayContain` may be replaced. */
+  readonly mutable: readonly number[]
   /** Each detector's `mayContain` when the table was built. */
   readonly built: readonly unknown[]
 }
@@ -89,7 +91,8 @@ function buildScreen(detectors: readonly Detector[]): Screen {
     }
   })
   const table = Int32Array.from(rows)
-  return { detectors: copy, rows: table, lists: rowLists(table), rests, calls, built: copy.map((detector) => detector.mayContain) }
+  const mutable = copy.flatMap((detector, index) => (Object.isFrozen(detector) ? [] : [index]))
+  return { detectors: copy, rows: table, lists: rowLists(table), rests, calls, mutable, built: copy.map((detector) => detector.mayContain) }
 }
 
 /** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
@@ -134,9 +137,13 @@ const SCREENS = new WeakMap<readonly Detector[], Screen>()
 let lastDetectors: readonly Detector[] | undefined
 let lastScreen: Screen | undefined
 
+/** Whether no detector that can change (not frozen: the built-in ones are) has had its `mayContain` replaced. */
 function isCurrent(screen: Screen): boolean {
-  const { detectors, built } = screen
-  for (let index = 0; index < detectors.length; index += 1) if ((detectors[index] as Detector).mayContain !== built[index]) return false
+  const { detectors, mutable, built } = screen
+  for (let i = 0; i < mutable.length; i += 1) {
+    const index = mutable[i] as number
+    if ((detectors[index] as Detector).mayContain !== built[index]) return false
+  }
   return true
 }
 

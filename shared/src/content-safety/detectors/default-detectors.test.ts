@@ -36,6 +36,15 @@ const PATHOLOGICAL: readonly (readonly [string, string])[] = [
 ]
 
 describe('DEFAULT_DETECTORS', () => {
+  it('cannot be changed: neither the list nor a detector in it', () => {
+    expect(Object.isFrozen(DEFAULT_DETECTORS)).toBe(true)
+    for (const detector of DEFAULT_DETECTORS) {
+      expect(() => {
+        ;(detector as { mayContain?: unknown }).mayContain = () => true
+      }).toThrow(TypeError)
+    }
+  })
+
   it('has one detector per implemented type, in the order of ENTITY_TYPES', () => {
     const types = DEFAULT_DETECTORS.map((detector) => detector.type)
     expect(types).toEqual(ENTITY_TYPES.filter((type) => types.includes(type)))

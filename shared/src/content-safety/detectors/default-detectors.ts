@@ -27,30 +27,34 @@ import { usSsnDetector } from './us-ssn.js'
 
 /**
  * Every built-in detector: PII first, then secrets, each in the order of ENTITY_TYPES. The order does not decide
- * anything (overlaps are resolved by `scanText`'s rule), it only keeps results stable.
+ * anything (overlaps are resolved by `scanText`'s rule), it only keeps results stable. The detectors are frozen
+ * too: they are shared by every scan in the process, so nobody can swap a pattern or precondition under the
+ * others (and the screen of a list need not check them for changes).
  *
  * @example
  * scanJson(args, { detectors: [...DEFAULT_DETECTORS, myDetector] })
  */
-export const DEFAULT_DETECTORS: readonly Detector[] = Object.freeze([
-  emailDetector,
-  phoneDetector,
-  creditCardDetector,
-  usSsnDetector,
-  ibanDetector,
-  ipAddressDetector,
-  usPassportDetector,
-  awsAccessKeyDetector,
-  awsSecretKeyDetector,
-  githubTokenDetector,
-  slackTokenDetector,
-  slackWebhookDetector,
-  stripeKeyDetector,
-  gcpApiKeyDetector,
-  openaiApiKeyDetector,
-  anthropicApiKeyDetector,
-  npmTokenDetector,
-  privateKeyDetector,
-  jwtDetector,
-  genericSecretDetector,
-])
+export const DEFAULT_DETECTORS: readonly Detector[] = Object.freeze(
+  [
+    emailDetector,
+    phoneDetector,
+    creditCardDetector,
+    usSsnDetector,
+    ibanDetector,
+    ipAddressDetector,
+    usPassportDetector,
+    awsAccessKeyDetector,
+    awsSecretKeyDetector,
+    githubTokenDetector,
+    slackTokenDetector,
+    slackWebhookDetector,
+    stripeKeyDetector,
+    gcpApiKeyDetector,
+    openaiApiKeyDetector,
+    anthropicApiKeyDetector,
+    npmTokenDetector,
+    privateKeyDetector,
+    jwtDetector,
+    genericSecretDetector,
+  ].map((detector) => Object.freeze(detector)),
+)
