@@ -60,6 +60,11 @@ export interface Screen {
   readonly lists: readonly Int32Array[]
   /** Per row: the compiled requirement whose rest is asked once its masks hold, if any is left. */
   readonly rests: readonly (CompiledRequirement | undefined)[]
+  /**
+   * Per row: the member-name test, when that is all the rest asks (GENERIC_SECRET's credential-named member): asked
+   * here directly, as it is asked of nearly every string.
+   */
+  readonly keyTests: readonly (((key: string) => boolean) | undefined)[]
   /** Per row: the detector's own `mayContain`, when it was not built by createPrecondition. */
   readonly calls: readonly (MayContain | undefined)[]
   /** The indexes of the detectors that are not frozen, whose `mayContain` may be replaced. */
@@ -92,7 +97,13 @@ function buildScreen(detectors: readonly Detector[]): Screen {
   })
   const table = Int32Array.from(rows)
   const mutable = copy.flatMap((detector, index) => (Object.isFrozen(detector) ? [] : [index]))
-  return { detectors: copy, rows: table, lists: rowLists(table), rests, calls, mutable, built: copy.map((detector) => detector.mayContain) }
+  const keyTests = rests.map((rest) => (rest !== undefined && asksOnlyKey(rest) ? rest.key : undefined))
+  return { detectors: copy, rows: table, lists: rowLists(table), rests, keyTests, calls, mutable, built: copy.map((detector) => detector.mayContain) }
+}
+
+function asksOnlyKey(rest: CompiledRequirement): boolean {
+  const { chainDigits, dottedRun, literals, words, key, confirm } = rest
+  return key !== undefined && chainDigits === 0 && dottedRun === 0 && literals.length === 0 && words === undefined && confirm === undefined
 }
 
 /** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
@@ -173,7 +184,7 @@ export function screenOf(detectors: readonly Detector[]): Screen | undefined {
  * order; undefined when none does (the common case, which allocates nothing).
  */
 export function screenText(screen: Screen, text: string, context: DetectorContext | undefined): number[] | undefined {
-  const { rows, rests, calls } = screen
+  const { rows, rests, keyTests, calls } = screen
   if (rows.length === 0) return undefined
   // Copied out of the shared profile: a rest or a call below may profile another text.
   const { length, longestRun, digits, low, upper, lower } = profileOf(text)
@@ -205,8 +216,13 @@ export function screenText(screen: Screen, text: string, context: DetectorContex
     const anyUpper = rows[r + ANY_UPPER] as number
     const anyLower = rows[r + ANY_LOWER] as number
     if ((anyLow | anyUpper | anyLower) !== 0 && ((anyLow & low) | (anyUpper & upper) | (anyLower & lower)) === 0) continue
-    const rest = rests[row]
-    if (rest !== undefined && !meetsRest(rest, text, context)) continue
+    const keyTest = keyTests[row]
+    if (keyTest !== undefined) {
+      if (context?.key === undefined || !keyTest(context.key)) continue
+    } else {
+      const rest = rests[row]
+      if (rest !== undefined && !meetsRest(rest, text, context)) continue
+    }
     const call = calls[row]
     if (call !== undefined && !call(text, context)) continue
     candidates ??= []
