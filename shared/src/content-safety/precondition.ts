@@ -318,6 +318,8 @@ export interface CompiledRequirement {
   readonly confirm: ((text: string) => boolean) | undefined
   /** Whether any test beyond the length, the digit count and the presence masks is left (meetsRest). */
   readonly hasRest: boolean
+  /** Whether the member name is the only test left (no test of the text beyond the masks). */
+  readonly onlyKey: boolean
 }
 
 /** The requirements behind each `mayContain` built here, so screen.ts can test them without a call per detector. */
@@ -457,12 +459,14 @@ function compile(requirement: Requirement): CompiledRequirement {
     key,
     confirm,
   }
-  return { ...compiled, hasRest: hasRest(compiled) }
+  const textRest = hasTextRest(compiled)
+  return { ...compiled, hasRest: textRest || key !== undefined, onlyKey: !textRest && key !== undefined }
 }
 
-function hasRest(requirement: Omit<CompiledRequirement, 'hasRest'>): boolean {
-  const { chainDigits, dottedRun, literals, words, key, confirm } = requirement
-  return chainDigits > 0 || dottedRun > 0 || literals.length > 0 || words !== undefined || key !== undefined || confirm !== undefined
+/** Whether a test of the text is left after the masks: the digit shape, literals, words or `confirm`. */
+function hasTextRest(requirement: Omit<CompiledRequirement, 'hasRest' | 'onlyKey'>): boolean {
+  const { chainDigits, dottedRun, literals, words, confirm } = requirement
+  return chainDigits > 0 || dottedRun > 0 || literals.length > 0 || words !== undefined || confirm !== undefined
 }
 
 /**

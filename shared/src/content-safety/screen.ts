@@ -97,13 +97,8 @@ function buildScreen(detectors: readonly Detector[]): Screen {
   })
   const table = Int32Array.from(rows)
   const mutable = copy.flatMap((detector, index) => (Object.isFrozen(detector) ? [] : [index]))
-  const keyTests = rests.map((rest) => (rest !== undefined && asksOnlyKey(rest) ? rest.key : undefined))
+  const keyTests = rests.map((rest) => (rest?.onlyKey === true ? rest.key : undefined))
   return { detectors: copy, rows: table, lists: rowLists(table), rests, keyTests, calls, mutable, built: copy.map((detector) => detector.mayContain) }
-}
-
-function asksOnlyKey(rest: CompiledRequirement): boolean {
-  const { chainDigits, dottedRun, literals, words, key, confirm } = rest
-  return key !== undefined && chainDigits === 0 && dottedRun === 0 && literals.length === 0 && words === undefined && confirm === undefined
 }
 
 /** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
