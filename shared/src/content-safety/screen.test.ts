@@ -38,17 +38,30 @@ const TEXTS = [
   'passport C12345678',
 ]
 const CONTEXTS: DetectorContext[] = [{}, { key: 'password' }, { key: 'auth' }, { key: 'phone' }, { key: 'message' }]
+/** `text` with at most `count` digits: the later ones are left out. */
+function firstDigits(text: string, count: number): string {
+  let kept = 0
+  return text.replace(/[0-9]/g, (digit) => (kept++ < count ? digit : ''))
+}
+
 /**
- * Each text also without its digits, its punctuation, its capitals or its lowercase letters, so every combination
- * of the features that pick a row list (screen.ts) is asked, including the texts that lack what a row needs.
+ * Each text also without its digits, its punctuation, its capitals or its lowercase letters, with six or seven
+ * digits only, without `-`, `:`, `x` or `b`, so every feature that picks a row list (screen.ts) is asked, including on
+ * texts that lack what a row needs.
  */
-const VARIANTS = TEXTS.flatMap((text) => [
+const VARIANTS = [...TEXTS, `key ${'A'.repeat(31)}`, `key ${'A'.repeat(32)}`, 'xoxb-1-2-abc'].flatMap((text) => [
   text,
   text.replace(/[0-9]/g, ''),
   text.replace(/[^A-Za-z0-9]/g, ''),
   text.toLowerCase(),
   text.toUpperCase(),
   text.replace(/[a-z]/g, ''),
+  firstDigits(text, 6),
+  firstDigits(text, 7),
+  text.replace(/-/g, ''),
+  text.replace(/:/g, ''),
+  text.replace(/x/gi, ''),
+  text.replace(/b/gi, ''),
 ])
 
 describe('screenText', () => {

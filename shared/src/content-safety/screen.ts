@@ -22,10 +22,10 @@
  * scan-evasions.ts reads the same profile. So a string that holds nothing costs one pass, a few hundred integer
  * operations and no allocation.
  *
- * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation). Four such
- * features of the profile (FEATURES) pick one of sixteen row lists, made when the table is built: the rows whose
- * needed characters and digits that combination has. The others cannot hold, so a lowercase word is read against
- * 4 of the built-in detectors' 26 rows, a path or a line of prose against 10.
+ * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation, seven digits, a
+ * `-`). Ten such features of the profile (featuresOf) pick one of 1,024 row lists, made when the table is built:
+ * the rows whose needed characters, letters, digits and run that combination has. The others cannot hold, so a
+ * lowercase word is read against 2 of the built-in detectors' 26 rows, a line of prose against 3, a path against 4.
  *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
  * full. The table is built once per frozen detector list and rebuilt when a detector's `mayContain` has been
@@ -104,25 +104,55 @@ function buildScreen(detectors: readonly Detector[]): Screen {
 /** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
 const DIGIT_BITS = 0x3ff << 16
 
-/** How many combinations of features (featuresOf) there are: four bits. */
-const FEATURES = 16
+/** The presence bits of `-` and `:` in a profile's `low` mask, and of `b` and `x` in `upper | lower` (either case). */
+const DASH_BIT = 1 << ('-'.charCodeAt(0) - 32)
+const COLON_BIT = 1 << (':'.charCodeAt(0) - 32)
+const B_BIT = 1 << ('b'.charCodeAt(0) - 96)
+const X_BIT = 1 << ('x'.charCodeAt(0) - 96)
+/** Seven digits: the fewest any number detector needs (a phone number; a passport needs 8, an SSN 9, a card 13). */
+const MANY_DIGITS = 7
+/** A base64 run this long (an AWS secret key is 40; encoded values). */
+const LONG_RUN = 32
+
+/** How many combinations of features (featuresOf) there are: ten bits. */
+const FEATURES = 1 << 10
 
 /**
- * The features of a profile that most rows need one of, as bits: a digit (1), a character of 64–95 (2: a capital
- * letter, `@`, `_`, `[`…), a character of 32–63 other than a digit (4: blank, punctuation), one of 96–127 (8:
- * lowercase letters, `{`, `|`…).
+ * The features of a profile that pick its row list, as bits. Four that most rows need one of: a digit (1), a
+ * character of 64–95 (2: a capital letter, `@`, `_`, `[`…), a character of 32–63 other than a digit (4: blank,
+ * punctuation), one of 96–127 (8: lowercase letters, `{`, `|`…). And six that few strings have and some rows need,
+ * chosen by counting the rows read per string of the bench's mix (12.3 with the first four, 5.9 with all ten):
+ * seven digits or more (16: every number detector), a base64 run of LONG_RUN (32: an AWS secret key), `-` (64: `sk-`
+ * keys, PEM headers, command-line flags), `:` (128: URLs, IPv6, `Bearer:`-style headers), an `x` (256: Slack's
+ * `xox…`) and a `b` (512: `Bearer`, `Basic`) in either case.
  */
-function featuresOf(digits: number, low: number, upper: number, lower: number): number {
-  return (digits > 0 ? 1 : 0) | (upper !== 0 ? 2 : 0) | ((low & ~DIGIT_BITS) !== 0 ? 4 : 0) | (lower !== 0 ? 8 : 0)
+function featuresOf(digits: number, longestRun: number, low: number, upper: number, lower: number): number {
+  const letters = upper | lower
+  return (
+    (digits > 0 ? 1 : 0) |
+    (upper !== 0 ? 2 : 0) |
+    ((low & ~DIGIT_BITS) !== 0 ? 4 : 0) |
+    (lower !== 0 ? 8 : 0) |
+    (digits >= MANY_DIGITS ? 16 : 0) |
+    (longestRun >= LONG_RUN ? 32 : 0) |
+    ((low & DASH_BIT) !== 0 ? 64 : 0) |
+    ((low & COLON_BIT) !== 0 ? 128 : 0) |
+    ((letters & X_BIT) !== 0 ? 256 : 0) |
+    ((letters & B_BIT) !== 0 ? 512 : 0)
+  )
 }
 
 /**
- * The features a row needs (featuresOf's bits): those of the characters it needs, a digit when it needs digits,
- * and the one feature of its any-of characters when they all have the same.
+ * The features a row needs (featuresOf's bits): those of the characters and letters it needs, a digit when it
+ * needs digits, seven when it needs that many, a long run when it needs one, and the one feature of its any-of
+ * characters when they all have the same of the first four.
  */
 function neededFeatures(rows: Int32Array, r: number): number {
-  let needed = featuresOf(rows[r + MIN_DIGITS] as number, rows[r + LOW] as number, rows[r + UPPER] as number, rows[r + LOWER] as number)
-  const anyOf = featuresOf(0, rows[r + ANY_LOW] as number, rows[r + ANY_UPPER] as number, rows[r + ANY_LOWER] as number)
+  const letters = rows[r + LETTERS] as number
+  let needed = featuresOf(rows[r + MIN_DIGITS] as number, rows[r + MIN_RUN] as number, rows[r + LOW] as number, rows[r + UPPER] as number, rows[r + LOWER] as number)
+  // Letters needed in either case: their `b` and `x` features, but not a capital letter or a lowercase one.
+  needed |= featuresOf(0, 0, 0, letters, 0) & (256 | 512)
+  const anyOf = featuresOf(0, 0, rows[r + ANY_LOW] as number, rows[r + ANY_UPPER] as number, rows[r + ANY_LOWER] as number)
   // Any-of characters among the digits are left out of featuresOf's `low` test: such a row needs nothing there.
   const digitAny = ((rows[r + ANY_LOW] as number) & DIGIT_BITS) !== 0
   if (!digitAny && (anyOf === 2 || anyOf === 4 || anyOf === 8)) needed |= anyOf
@@ -184,7 +214,7 @@ export function screenText(screen: Screen, text: string, context: DetectorContex
   // Copied out of the shared profile: a rest or a call below may profile another text.
   const { length, longestRun, digits, low, upper, lower } = profileOf(text)
   const letters = upper | lower
-  const list = screen.lists[featuresOf(digits, low, upper, lower)] as Int32Array
+  const list = screen.lists[featuresOf(digits, longestRun, low, upper, lower)] as Int32Array
   let candidates: number[] | undefined
   let last = -1
   for (let index = 0; index < list.length; index += 1) {
