@@ -14,7 +14,7 @@ const KEY_ID = ['AKIA', body(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 3)].join(''
 /** The spans' texts. Every row also checks mayContain: skipping find where it says false changes nothing. */
 function found(text: string, context?: DetectorContext): string[] {
   const spans = awsSecretKeyDetector.find(text, context)
-  expect(awsSecretKeyDetector.mayContain?.(text) === false ? [] : spans).toEqual(spans)
+  expect(awsSecretKeyDetector.mayContain?.(text, context) === false ? [] : spans).toEqual(spans)
   return spans.map((span) => text.slice(span.start, span.end))
 }
 
@@ -71,9 +71,10 @@ describe('awsSecretKeyDetector', () => {
     expect(awsSecretKeyDetector.mayContain?.(`aws_secret_access_key = ${SECRET}`)).toBe(true)
   })
 
-  it('says a text can hold a key exactly when the candidate pattern matches in it', () => {
+  it('says a text can hold a key exactly when the candidate pattern matches in it and context may be there', () => {
     // The pattern of aws-secret-key.ts: the precondition must answer as it does (a false true only costs time, a
-    // false false would be a leak), on runs of 38 to 42 characters with the characters around a run.
+    // false false would be a leak), on runs of 38 to 42 characters with the characters around a run; without a
+    // member name, only in a text that says `secret` or holds an access key id's prefix.
     const candidate = /(?<![A-Za-z0-9/+_-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/
     const edges = ['', ' ', '=', '==', '_', '-', '.', '"', 'é', '\n', '/', 'A']
     let seed = 1
@@ -87,9 +88,12 @@ describe('awsSecretKeyDetector', () => {
       const at = (i * 7) % run.length
       const inner = i % 3 === 0 ? run.slice(0, at) + pick(edges) + run.slice(at) : run
       const text = `${pick(['', 'aws secret ', body(i % 45, BASE64, i + 9), `${body(i % 45, BASE64, i + 5)} `])}${pick(edges)}${inner}${pick(edges)}${pick(['', ' tail', '=x', ` ${body(40, BASE64, i + 3)}`])}`
-      const expected = candidate.test(text)
+      const matches = candidate.test(text)
+      const expected = matches && (/secret/i.test(text) || /AKIA|ASIA/.test(text))
       if (expected) holding += 1
       expect([text, awsSecretKeyDetector.mayContain?.(text)]).toEqual([text, expected])
+      expect([text, awsSecretKeyDetector.mayContain?.(text, { key: 'SecretAccessKey' })]).toEqual([text, matches])
+      expect([text, awsSecretKeyDetector.mayContain?.(text, { key: 'path' })]).toEqual([text, expected])
     }
     expect(holding).toBeGreaterThan(100)
     expect(holding).toBeLessThan(2_800)

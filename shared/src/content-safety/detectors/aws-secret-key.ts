@@ -37,10 +37,22 @@ const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z2-7]{16}/
 /** A hash or commit id in hex: one case throughout (mixed-case hex is not how digests are written). */
 const HEX_ONLY = /^(?:[0-9a-f]+|[0-9A-F]+)$/
 
-/** True when `text` (a window before the candidate, or a member name) names an AWS secret. */
+/** The word every AWS context names (in any case): a `secret`, written whole. */
+const SECRET_WORD = /secret/i
+
+/**
+ * True when `text` (a window before the candidate, or a member name) names an AWS secret: it says `secret`, and
+ * `secret access key` or `aws` in any case and with any separators.
+ */
 function namesAwsSecret(text: string): boolean {
+  if (!SECRET_WORD.test(text)) return false
   const compact = text.toLowerCase().replace(/[^a-z0-9]/g, '')
-  return compact.includes('secretaccesskey') || (compact.includes('aws') && compact.includes('secret'))
+  return compact.includes('secretaccesskey') || compact.includes('aws')
+}
+
+/** A member name that names an AWS secret (the first KEY_WINDOW characters are read). */
+function keyNamesAwsSecret(key: string): boolean {
+  return namesAwsSecret(key.slice(0, KEY_WINDOW))
 }
 
 /**
@@ -58,8 +70,7 @@ function looksRandom(candidate: string): boolean {
 function checkAwsSecret(match: RegExpExecArray, text: string, context: DetectorContext): Span | undefined {
   // The context first: most candidates are paths and identifiers with no AWS word near them, and it costs less.
   const before = text.slice(Math.max(0, match.index - CONTEXT_WINDOW), match.index)
-  const key = context.key?.slice(0, KEY_WINDOW) ?? ''
-  const inContext = namesAwsSecret(before) || ACCESS_KEY_ID.test(before) || namesAwsSecret(key)
+  const inContext = namesAwsSecret(before) || ACCESS_KEY_ID.test(before) || (context.key !== undefined && keyNamesAwsSecret(context.key))
   if (!inContext) return undefined
   const candidate = match[0]
   if (HEX_ONLY.test(candidate) || !looksRandom(candidate) || isPlaceholder(candidate)) return undefined
@@ -117,5 +128,10 @@ export const awsSecretKeyDetector: Detector = createRegexDetector({
   type: 'AWS_SECRET_KEY',
   pattern: AWS_SECRET_CANDIDATE,
   check: checkAwsSecret,
-  mayContain: createPrecondition({ minRun: KEY_LENGTH, confirm: hasKeyLengthRun }),
+  // A candidate run, and its context: the word `secret` or an access key id in the text, or the member name.
+  mayContain: createPrecondition([
+    { minRun: KEY_LENGTH, anyWord: ['secret'], confirm: hasKeyLengthRun },
+    { minRun: KEY_LENGTH, anyOf: ['AKIA', 'ASIA'], confirm: hasKeyLengthRun },
+    { minRun: KEY_LENGTH, key: keyNamesAwsSecret, confirm: hasKeyLengthRun },
+  ]),
 })
