@@ -4,9 +4,9 @@
  * A secret access key is 40 characters of base64 (`[A-Za-z0-9/+]`, 30 random bytes) with no prefix of its own
  * (AWS IAM docs, "Managing access keys"). Forty such characters alone also describe git commit SHAs, SHA-1
  * digests, base64 runs inside longer blobs and long identifiers, so a candidate counts only with AWS context:
- *  - within the 60 characters before it: `secret_access_key`/`SecretAccessKey` (any case or separators), `aws` and
- *    `secret` together (`AWS_SECRET=`, `aws secret:`), or an AWS access key id (`AKIA…`/`ASIA…`, the pair as
- *    written in `credentials.csv` or `aws configure` output); or
+ *  - within the 60 characters before it: `secret_access_key`/`SecretAccessKey` (any case, any separators between
+ *    the words), `aws` and `secret` together (`AWS_SECRET=`, `aws secret:`), or an AWS access key id
+ *    (`AKIA…`/`ASIA…`, the pair as written in `credentials.csv` or `aws configure` output); or
  *  - in the name of the JSON member holding the string, with the same words (`aws_secret_access_key`,
  *    `SecretAccessKey` in STS answers, `awsSecret`).
  * It is then rejected when it is all hex (a SHA-1 or commit id), a placeholder (`isPlaceholder`: AWS's own
