@@ -172,55 +172,55 @@ export function separatedDigitsOf(text: string): number {
   return current.separated
 }
 
+/** The presence masks profileOf fills, one per block of 32 codes below 128 (control characters, 32–63, 64–95, 96–127). */
+const MASKS = new Int32Array(4)
+/** Per ASCII code, for profileOf: BASE64 (extends a base64 run), plus 2 for a digit. */
+const CLASS = new Uint8Array(128)
+const BASE64 = 1
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_-') CLASS[char.charCodeAt(0)] = BASE64
+for (let code = 48; code <= 57; code += 1) CLASS[code] = BASE64 | 2
+
 /**
  * The profile of `text` (one pass, or none when `text` is the text profiled last). Returns the one shared
  * profile object: see TextProfile.
  */
 export function profileOf(text: string): TextProfile {
   if (text === current.text) return current
-  let low = 0
-  let upper = 0
-  let lower = 0
+  const masks = MASKS
+  masks[0] = 0
+  masks[1] = 0
+  masks[2] = 0
+  masks[3] = 0
   let digits = 0
   let nonAscii = false
-  let control = false
   let run = 0
   let longestRun = 0
   const length = text.length
-  // One branch per block of 32 codes; `1 << code` is the character's bit in its block's mask (shifts take the
-  // count modulo 32). A run of base64 characters `[A-Za-z0-9+/_-]` is measured when it ends.
+  // `1 << code` is the character's bit in the mask of its block of 32 codes (shifts take the count modulo 32);
+  // CLASS says whether it is a digit and whether it extends a run of base64 characters `[A-Za-z0-9+/_-]`.
   for (let i = 0; i < length; i += 1) {
     const code = text.charCodeAt(i)
-    if (code >= 96) {
-      if (code >= 128) nonAscii = true
-      else lower |= 1 << code
-      if (code >= 97 && code <= 122) {
-        run += 1
-        continue
-      }
-    } else if (code >= 64) {
-      upper |= 1 << code
-      if ((code >= 65 && code <= 90) || code === 95) {
-        run += 1
-        continue
-      }
-    } else {
-      if (code >= 32) low |= 1 << code
-      else control = true
-      if (code >= 48 && code <= 57) {
-        digits += 1
-        run += 1
-        continue
-      }
-      if (code === 43 || code === 45 || code === 47) {
-        run += 1
-        continue
-      }
+    if (code >= 128) {
+      nonAscii = true
+      if (run > longestRun) longestRun = run
+      run = 0
+      continue
     }
-    if (run > longestRun) longestRun = run
-    run = 0
+    const block = code >> 5
+    masks[block] = (masks[block] as number) | (1 << code)
+    const kind = CLASS[code] as number
+    digits += kind >> 1
+    if ((kind & BASE64) !== 0) run += 1
+    else {
+      if (run > longestRun) longestRun = run
+      run = 0
+    }
   }
   if (run > longestRun) longestRun = run
+  const low = masks[1] as number
+  const upper = masks[2] as number
+  const lower = masks[3] as number
+  const control = masks[0] !== 0
   current.text = text
   current.length = length
   current.chain = -1
