@@ -3,7 +3,7 @@ import type { Detector, DetectorContext } from './detector.js'
 import { DEFAULT_DETECTORS } from './detectors/default-detectors.js'
 import type { EntityType } from './entities.js'
 import { mayHoldEncodedRun } from './decode.js'
-import { charMasks, compiledRequirementsOf, createPrecondition, hasAnyChar, meetsRequirement, profileOf, separatedDigitsOf } from './precondition.js'
+import { charMasks, compiledRequirementsOf, createPrecondition, digitShapeOf, hasAnyChar, meetsRequirement, profileOf } from './precondition.js'
 import { mayHoldEvasion } from './scan-evasions.js'
 import { mayHoldDefanged, mayHoldOddSeparator } from './separators.js'
 import { scanText } from './scan-text.js'
@@ -257,13 +257,20 @@ function generatedTexts(seed: number, count: number): string[] {
 
 const withoutPrecondition = (detector: Detector): Detector => ({ type: detector.type, find: (text, context) => detector.find(text, context) })
 
-describe('separatedDigitsOf', () => {
-  it('counts the digits of the longest run of digits and group separators', () => {
-    expect(separatedDigitsOf('v1.0.8 4f9c2a591168')).toBe(6)
-    expect(separatedDigitsOf('card 4111 - 1111\t1111/1111 ok')).toBe(16)
-    expect(separatedDigitsOf('call +44 (20) 7946 0958')).toBe(8)
-    expect(separatedDigitsOf('123\r\n45\u2013678\u00b79')).toBe(9)
-    expect(separatedDigitsOf('no digits here')).toBe(0)
+describe('digitShapeOf', () => {
+  it('measures the longest chain, dotted run and run of digits and group separators', () => {
+    const shape = (text: string): object => {
+      const { chain, dotted, separated } = digitShapeOf(text)
+      return { chain, dotted, separated }
+    }
+    expect(shape('v1.0.8 4f9c2a591168')).toEqual({ chain: 6, dotted: 2, separated: 6 })
+    // ` - ` is a gap of three in a chain, a tab ends it; both separate groups.
+    expect(shape('card 4111 - 1111\t1111/1111 ok')).toEqual({ chain: 8, dotted: 0, separated: 16 })
+    // Brackets stand in a chain but end a run of groups.
+    expect(shape('call +44 (20) 7946 0958')).toEqual({ chain: 12, dotted: 0, separated: 8 })
+    expect(shape('123\r\n45\u2013678\u00b79')).toEqual({ chain: 3, dotted: 0, separated: 9 })
+    expect(shape('ip 10.0.0.12')).toEqual({ chain: 6, dotted: 3, separated: 6 })
+    expect(shape('no digits here')).toEqual({ chain: 0, dotted: 0, separated: 0 })
   })
 })
 

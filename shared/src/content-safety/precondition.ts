@@ -158,18 +158,38 @@ function measureDigitShape(text: string): void {
   current.separated = separated
 }
 
+/** The digit shape of a text (see digitShapeOf). */
+export interface DigitShape {
+  /** The most digits in one chain (Requirement.chainDigits). */
+  readonly chain: number
+  /** The most `.` in one run of digits and dots (Requirement.dottedRun). */
+  readonly dotted: number
+  /**
+   * The most ASCII digits in one run made only of digits and group separators (blanks, line breaks, `.`, `/`, `+`,
+   * `|`, `\\`, `-`, en and em dashes, middle dot): an upper bound of the digits of any number written in groups
+   * there (separators.ts).
+   */
+  readonly separated: number
+}
+
 /**
- * The most ASCII digits in one run of `text` made only of digits and group separators (blanks, line breaks, `.`,
- * `/`, `+`, `|`, `\\`, `-`, en and em dashes, middle dot): an upper bound of the digits of any number written in
- * groups there (separators.ts). Measured once per text, with the rest of its digit shape.
+ * The digit shape of `text`, measured once per text (a second pass, taken only for a text with digits). Returns
+ * the one shared profile object, as profileOf does: read what you need before profiling another text.
  *
  * @example
- * separatedDigitsOf('v1.0.8 4f9c2a591168') // → 6 (`591168`; `1.0.8 4` has 4)
+ * digitShapeOf('v1.0.8 4f9c2a591168') // → { chain: 6, dotted: 2, separated: 6, … } (`591168`; `1.0.8 4` has 4)
  */
-export function separatedDigitsOf(text: string): number {
-  if (profileOf(text).digits === 0) return 0
-  if (current.chain < 0) measureDigitShape(text)
-  return current.separated
+export function digitShapeOf(text: string): DigitShape {
+  const profile = profileOf(text)
+  if (current.chain < 0) {
+    if (profile.digits > 0) measureDigitShape(text)
+    else {
+      current.chain = 0
+      current.dotted = 0
+      current.separated = 0
+    }
+  }
+  return current
 }
 
 /** The presence masks profileOf fills, one per block of 32 codes below 128 (control characters, 32–63, 64–95, 96–127). */
@@ -318,6 +338,8 @@ export interface CompiledRequirement {
   readonly confirm: ((text: string) => boolean) | undefined
   /** Whether any test beyond the length, the digit count and the presence masks is left (meetsRest). */
   readonly hasRest: boolean
+  /** Whether any test beyond those and the digit shape is left: literals, words, the member name, `confirm`. */
+  readonly hasRestAfterShape: boolean
   /** Whether the member name is the only test left (no test of the text beyond the masks). */
   readonly onlyKey: boolean
 }
@@ -357,8 +379,8 @@ export function meetsRest(requirement: CompiledRequirement, text: string, contex
   if (!requirement.hasRest) return true
   const profile = profileOf(text)
   if (requirement.chainDigits > 0 || requirement.dottedRun > 0) {
-    if (current.chain < 0) measureDigitShape(text)
-    if (current.chain < requirement.chainDigits || current.dotted < requirement.dottedRun) return false
+    const shape = digitShapeOf(text)
+    if (shape.chain < requirement.chainDigits || shape.dotted < requirement.dottedRun) return false
   }
   const { literals, literalMasks } = requirement
   if (literals.length > 0) {
@@ -459,14 +481,14 @@ function compile(requirement: Requirement): CompiledRequirement {
     key,
     confirm,
   }
-  const textRest = hasTextRest(compiled)
-  return { ...compiled, hasRest: textRest || key !== undefined, onlyKey: !textRest && key !== undefined }
-}
-
-/** Whether a test of the text is left after the masks: the digit shape, literals, words or `confirm`. */
-function hasTextRest(requirement: Omit<CompiledRequirement, 'hasRest' | 'onlyKey'>): boolean {
-  const { chainDigits, dottedRun, literals, words, confirm } = requirement
-  return chainDigits > 0 || dottedRun > 0 || literals.length > 0 || words !== undefined || confirm !== undefined
+  const shape = chainDigits > 0 || dottedRun > 0
+  const textRest = literals.length > 0 || compiled.words !== undefined || confirm !== undefined
+  return {
+    ...compiled,
+    hasRest: shape || textRest || key !== undefined,
+    hasRestAfterShape: textRest || key !== undefined,
+    onlyKey: !shape && !textRest && key !== undefined,
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ import { findEncodedRuns, mayHoldEncodedRun, mayHoldEscape, unescapeText } from 
 import type { Span } from './detector.js'
 import type { EntityType } from './entities.js'
 import { forEachUnicodeEvasion, normalizeText } from './normalize.js'
-import { charMasks, hasAnyChar, profileOf, separatedDigitsOf } from './precondition.js'
+import { charMasks, digitShapeOf, hasAnyChar, profileOf } from './precondition.js'
 import {
   forEachDefanged,
   forEachSeparatorChain,
@@ -70,7 +70,7 @@ export function mayHoldEvasion(text: string): boolean {
   const oddSeparator = profile.digits >= MIN_CHAIN_DIGITS && (profile.control || hasAnyChar(profile, SEPARATOR_CHARS))
   const defanged = hasAnyChar(profile, CLOSING_BRACKETS)
   if (mayHoldEncodedRun(text)) return true
-  if (oddSeparator && separatedDigitsOf(text) >= MIN_CHAIN_DIGITS && mayHoldOddSeparator(text)) return true
+  if (oddSeparator && digitShapeOf(text).separated >= MIN_CHAIN_DIGITS && mayHoldOddSeparator(text)) return true
   return defanged && mayHoldDefanged(text)
 }
 

@@ -8,15 +8,17 @@
  * order:
  *
  *   detector | min length | min base64 run | min digits | needed characters 32–63, 64–95, 96–127 | needed letters
- *            | characters one of which is needed, 32–63, 64–95, 96–127
+ *            | characters one of which is needed, 32–63, 64–95, 96–127 | digits in one chain | dots in one dotted run
  *
  * (the characters, and the letters in any case, as presence bits). The string's profile (precondition.ts: one
  * pass recording which printable ASCII characters occur, the digit count, the longest base64 run, non-ASCII and
  * control characters) is read against every row: a row holds when the string is that long, has such a run and
  * that many digits, has every character and letter the row needs and one of its any-of characters. The
  * characters it lacks and the row needs are one AND-NOT per mask, so a row costs a few integer operations and no
- * call. Only for a row that holds is the rest of its requirement asked (the digit shape, a literal prefix, the
- * words, the member name, a `confirm` pass: meetsRest), or, for a detector whose `mayContain` was not built by
+ * call. For a row that holds and needs a chain or a dotted run, the string's digit shape is measured (a second
+ * pass, once per string: precondition.ts's digitShapeOf) and compared; this is all the number detectors ask. Only
+ * then is the rest of its requirement asked (a literal prefix, the words, the member name, a `confirm` pass:
+ * meetsRest), or, for a detector whose `mayContain` was not built by
  * createPrecondition, that function; a detector without `mayContain` is a row that needs nothing. The first row
  * of a detector that holds makes it a candidate, and its other rows are skipped. The evasion gate of
  * scan-evasions.ts reads the same profile. So a string that holds nothing costs one pass, a few hundred integer
@@ -25,19 +27,19 @@
  * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation, seven digits, a
  * `-`). Ten such features of the profile (featuresOf) pick one of 1,024 row lists, made when the table is built:
  * the rows whose needed characters, letters, digits and run that combination has. The others cannot hold, so a
- * lowercase word is read against 2 of the built-in detectors' 26 rows, a line of prose against 3, a path against 4.
+ * lowercase word is read against 2 of the built-in detectors' 28 rows, a line of prose against 3, a path against 4.
  *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
  * full. The table is built once per frozen detector list and rebuilt when a detector's `mayContain` has been
  * replaced since (see screenOf).
  */
 import type { Detector, DetectorContext } from './detector.js'
-import { compiledRequirementsOf, meetsRest, profileOf, type CompiledRequirement } from './precondition.js'
+import { compiledRequirementsOf, digitShapeOf, meetsRest, profileOf, type CompiledRequirement } from './precondition.js'
 
 type MayContain = (text: string, context?: DetectorContext) => boolean
 
 /** Fields of one row (see the top of the file). */
-const ROW = 11
+const ROW = 13
 const DETECTOR = 0
 const MIN_LENGTH = 1
 const MIN_RUN = 2
@@ -49,6 +51,8 @@ const LETTERS = 7
 const ANY_LOW = 8
 const ANY_UPPER = 9
 const ANY_LOWER = 10
+const CHAIN = 11
+const DOTTED = 12
 
 /** A detector list read into a table (see the top of the file). */
 export interface Screen {
@@ -58,7 +62,7 @@ export interface Screen {
   readonly rows: Int32Array
   /** Per combination of FEATURES (featuresOf): the indexes of the rows that may hold, in order. */
   readonly lists: readonly Int32Array[]
-  /** Per row: the compiled requirement whose rest is asked once its masks hold, if any is left. */
+  /** Per row: the compiled requirement whose rest is asked once its masks and digit shape hold, if any is left. */
   readonly rests: readonly (CompiledRequirement | undefined)[]
   /**
    * Per row: the member-name test, when that is all the rest asks (GENERIC_SECRET's credential-named member): asked
@@ -82,16 +86,16 @@ function buildScreen(detectors: readonly Detector[]): Screen {
     const { mayContain } = detector
     const compiled = compiledRequirementsOf(mayContain)
     if (compiled === undefined) {
-      rows.push(index, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+      rows.push(index, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
       rests.push(undefined)
       calls.push(mayContain === undefined ? undefined : (text, context) => mayContain.call(detector, text, context))
       return
     }
     // Requirements without a rest first: they answer from the table alone.
     for (const requirement of [...compiled].sort((a, b) => Number(a.hasRest) - Number(b.hasRest))) {
-      const { minLength, minRun, digits, low, upper, lower, letters, anyLow, anyUpper, anyLower } = requirement
-      rows.push(index, minLength, minRun, digits, low, upper, lower, letters, anyLow, anyUpper, anyLower)
-      rests.push(requirement.hasRest ? requirement : undefined)
+      const { minLength, minRun, digits, low, upper, lower, letters, anyLow, anyUpper, anyLower, chainDigits, dottedRun } = requirement
+      rows.push(index, minLength, minRun, digits, low, upper, lower, letters, anyLow, anyUpper, anyLower, chainDigits, dottedRun)
+      rests.push(requirement.hasRestAfterShape ? requirement : undefined)
       calls.push(undefined)
     }
   })
@@ -241,6 +245,13 @@ export function screenText(screen: Screen, text: string, context: DetectorContex
     const anyUpper = rows[r + ANY_UPPER] as number
     const anyLower = rows[r + ANY_LOWER] as number
     if ((anyLow | anyUpper | anyLower) !== 0 && ((anyLow & low) | (anyUpper & upper) | (anyLower & lower)) === 0) continue
+    // The digit shape (a second pass, once per text), when the row needs a chain or a dotted run.
+    const chain = rows[r + CHAIN] as number
+    const dotted = rows[r + DOTTED] as number
+    if ((chain | dotted) !== 0) {
+      const shape = digitShapeOf(text)
+      if (shape.chain < chain || shape.dotted < dotted) continue
+    }
     const keyTest = keyTests[row]
     if (keyTest !== undefined) {
       if (context?.key === undefined || !keyTest(context.key)) continue
