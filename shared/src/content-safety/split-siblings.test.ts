@@ -31,6 +31,11 @@ describe('values split across adjacent short strings', () => {
     ],
     ['a part that is only the end of its string', { a: 'mail: ada', b: '@example.org' }, [['EMAIL', '/a', 6, 9], ['EMAIL', '/b', 0, 12]]],
     ['a split value with an evasion in one part', { a: 'ada', b: '＠example.org' }, [['EMAIL', '/a', 0, 3], ['EMAIL', '/b', 0, 12]]],
+    [
+      'a phone number in groups before an identifier',
+      { to: ['+1 206 555', '0131', '4f9c2a1168'] },
+      [['PHONE', '/to/0', 0, 10], ['PHONE', '/to/1', 0, 4]],
+    ],
   ])('finds %s, one finding per part', (_name, value, expected) => {
     expect(parts(value)).toEqual(expected)
   })
@@ -60,6 +65,17 @@ describe('values split across adjacent short strings', () => {
       note: 'hi',
     })
     expect(applied).toHaveLength(6)
+  })
+
+  it("joins parts with ' ' too when they hold digits, but not into a part whose first digits are glued to a letter", () => {
+    const asked: string[] = []
+    const asking = (text: string) => (asked.push(text), scan(text))
+    findSplitValues(['v1.0.8', '2024'], [[], []], asking)
+    expect(asked).toEqual(['v1.0.82024', 'v1.0.8 2024'])
+    asked.length = 0
+    // `4f9c…` begins an identifier, not a group of a number.
+    findSplitValues(['v1.0.8', '4f9c2a1168', '15'], [[], [], []], asking)
+    expect(asked).toEqual(['v1.0.84f9c2a116815', '4f9c2a1168 15'])
   })
 
   it('findSplitValues skips a run of one', () => {

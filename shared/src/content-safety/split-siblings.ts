@@ -5,8 +5,11 @@
  * string holds. A run of adjacent short string siblings (each at most MAX_PART characters; any other value breaks
  * the run) is joined, in windows of at most MAX_SIBLINGS siblings (sliding by half a window, so a value of up to
  * MAX_SIBLINGS / 2 parts always falls inside one window), with '' between the parts and, for each run of parts
- * that hold a digit (groups of a number), once more with ' ', and scanned. A finding that spans two siblings or more is reported as one finding per sibling part, each with the
- * same type and its own span in its own string (so an action redacts every part). It is dropped when one of its
+ * that hold a digit (groups of a number), once more with ' ', and scanned. That run does not extend into a part
+ * whose first digits are glued to a letter (`4f9c2a…` after `v1.0.8`): those begin an identifier, not a group of a
+ * number, and running on into one only blurs the number before it (a phone number and the next id read as one
+ * run of too many digits). A finding that spans two siblings or more is reported as one finding per sibling part,
+ * each with the same type and its own span in its own string (so an action redacts every part). It is dropped when one of its
  * parts overlaps what that sibling's own scan found: the sibling's own value already explains it
  * (`["Ada", "ada@example.org"]` joined gives `Adaada@example.org`, which is not a new value); and a first or last
  * sibling that only lengthens a value the others already make is left out of it (see trimPieces). A named
@@ -121,12 +124,37 @@ function scanJoined(parts: readonly string[], first: number, joiner: string, run
   }
 }
 
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
+/**
+ * Whether `part` starts with digits glued to a letter (`4f9c…`): such digits begin an identifier, not a group of
+ * a number written in groups, so the ' ' join does not run into that part.
+ */
+function startsGlued(part: string): boolean {
+  let i = 0
+  while (i < part.length && isDigit(part.charCodeAt(i))) i += 1
+  return i > 0 && i < part.length && isLetter(part.charCodeAt(i))
+}
+
 function scanWindow(parts: readonly string[], first: number, run: Run): void {
   scanJoined(parts, first, '', run)
-  // The ' ' join finds numbers written in groups (`123 45 6789`): it joins each run of parts that hold a digit.
+  // The ' ' join finds numbers written in groups (`123 45 6789`): it joins each run of parts that hold a digit,
+  // cut before a part whose first digits are glued to a letter (startsGlued).
   for (let start = 0; start < parts.length; ) {
     let end = start
-    while (end < parts.length && hasDigit(parts[end] as string)) end += 1
+    while (
+      end < parts.length &&
+      hasDigit(parts[end] as string) &&
+      (end === start || !startsGlued(parts[end] as string))
+    ) {
+      end += 1
+    }
     if (end - start >= 2) scanJoined(parts.slice(start, end), first + start, ' ', run)
     start = Math.max(end, start + 1)
   }
