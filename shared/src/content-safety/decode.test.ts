@@ -76,4 +76,26 @@ describe('findEncodedRuns', () => {
   ])('the gate passes over %s', (_name, text) => {
     expect(mayHoldEncodedRun(text)).toBe(false)
   })
+
+  it('the gate holds exactly when a run of 14 has both cases, is all hex or starts with 0x', () => {
+    // Its definition, as a regex over maximal runs of base64 characters.
+    const defined = (text: string): boolean =>
+      [...text.matchAll(/[A-Za-z0-9+/_-]+/g)].some(
+        ([run]) => run.length >= 14 && ((/[A-Z]/.test(run) && /[a-z]/.test(run)) || /^[0-9A-Fa-f]+$/.test(run) || run.startsWith('0x')),
+      )
+    // Hex digits and other letters, in one case mostly (the lowercase walk) and sometimes both or an `x`.
+    const alphabets = ['0123456789abcdef', '0123456789abcdefgz', 'abcdefz/.', '0123456789abcdefxZ', '0123456789abcdef-_ =']
+    let seed = 5
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), (seed >>> 8) % n)
+    let holding = 0
+    for (let i = 0; i < 5_000; i += 1) {
+      const alphabet = alphabets[i % alphabets.length] as string
+      const text = Array.from({ length: next(60) }, () => alphabet.charAt(next(alphabet.length))).join('')
+      const expected = defined(text)
+      if (expected) holding += 1
+      expect([text, mayHoldEncodedRun(text)]).toEqual([text, expected])
+    }
+    expect(holding).toBeGreaterThan(500)
+    expect(holding).toBeLessThan(4_500)
+  })
 })

@@ -101,17 +101,50 @@ const LOWER = /[a-z]/
 const UPPER = /[A-Z]/
 const DIGIT = /[0-9]/
 
-/** Per ASCII code: 1 base64 character, |2 uppercase, |4 lowercase, |8 hex digit; 0 for any other character. */
+/** Per ASCII code: 1 base64 character, |2 uppercase, |4 lowercase, |HEX_DIGIT hex digit; 0 for any other character. */
+const HEX_DIGIT = 8
 const CLASS = new Uint8Array(128)
 for (let code = 0; code < 128; code += 1) {
   const char = String.fromCharCode(code)
   if (!/[A-Za-z0-9+/_-]/.test(char)) continue
-  CLASS[code] = 1 | (/[A-Z]/.test(char) ? 2 : 0) | (/[a-z]/.test(char) ? 4 : 0) | (/[0-9A-Fa-f]/.test(char) ? 8 : 0)
+  CLASS[code] = 1 | (/[A-Z]/.test(char) ? 2 : 0) | (/[a-z]/.test(char) ? 4 : 0) | (/[0-9A-Fa-f]/.test(char) ? HEX_DIGIT : 0)
 }
 
 function classAt(text: string, index: number): number {
   const code = text.charCodeAt(index)
   return code < 128 ? (CLASS[code] ?? 0) : 0
+}
+
+/** The capital letters' presence bits in a profile's `upper` mask (`A` is bit 1), and `x`'s in its `lower` mask. */
+const CAPITALS = 0x3ffffff << 1
+const X_BIT = 1 << ('x'.charCodeAt(0) - 96)
+
+/**
+ * Whether `text` holds a run of base64 characters at least MIN_BODY long made only of hex digits (the test of
+ * mayHoldEncodedRun for a text without capitals or `x`). It looks at every MIN_BODY-th character like that walk,
+ * but leaves a run at its first character that is not a hex digit, looking next MIN_BODY characters further: no
+ * such run contains that character, and one that starts after it covers the next look.
+ */
+function hasHexRun(text: string): boolean {
+  const length = text.length
+  for (let look = MIN_BODY - 1; look < length; ) {
+    if ((classAt(text, look) & HEX_DIGIT) === 0) {
+      look += MIN_BODY
+      continue
+    }
+    let end = look + 1
+    while (end < length && (classAt(text, end) & HEX_DIGIT) !== 0) end += 1
+    // A base64 character after the hex digits: the run goes on with a letter beyond `f` (or `+/_-`).
+    if (end < length && classAt(text, end) !== 0) {
+      look = end + MIN_BODY
+      continue
+    }
+    let start = look
+    while (start > 0 && (classAt(text, start - 1) & HEX_DIGIT) !== 0) start -= 1
+    if (end - start >= MIN_BODY && (start === 0 || classAt(text, start - 1) === 0)) return true
+    look = end + MIN_BODY
+  }
+  return false
 }
 
 /**
@@ -122,7 +155,11 @@ function classAt(text: string, index: number): number {
  */
 export function mayHoldEncodedRun(text: string): boolean {
   // The profile the preconditions take of the string knows its longest run of these characters.
-  if (profileOf(text).longestRun < MIN_BODY) return false
+  const profile = profileOf(text)
+  if (profile.longestRun < MIN_BODY) return false
+  // Without a capital letter no run has both cases, and without an `x` none starts with `0x`: only a run of hex
+  // digits is left, which a lowercase path or sentence gives up on at its first other letter.
+  if ((profile.upper & CAPITALS) === 0 && (profile.lower & X_BIT) === 0) return hasHexRun(text)
   const length = text.length
   for (let look = MIN_BODY - 1; look < length; ) {
     if (classAt(text, look) === 0) {
@@ -131,7 +168,7 @@ export function mayHoldEncodedRun(text: string): boolean {
     }
     // The run around it, read once: its extent and the classes of its characters.
     let seen = classAt(text, look)
-    let hex = seen & 8
+    let hex = seen & HEX_DIGIT
     let start = look
     for (let bits = start > 0 ? classAt(text, start - 1) : 0; bits !== 0; bits = start > 0 ? classAt(text, start - 1) : 0) {
       seen |= bits
