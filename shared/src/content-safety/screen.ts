@@ -27,7 +27,7 @@
  * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation, seven digits, a
  * `-`). Ten such features of the profile (featuresOf) pick one of 1,024 row lists, made when the table is built:
  * the rows whose needed characters, letters, digits and run that combination has. The others cannot hold, so a
- * lowercase word is read against 2 of the built-in detectors' 28 rows, a line of prose against 3, a path against 4.
+ * lowercase word is read against 2 of the built-in detectors' 28 rows, a line of prose against 3, a path against 5.
  *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
  * full. The table is built once per frozen detector list and rebuilt when a detector's `mayContain` has been
