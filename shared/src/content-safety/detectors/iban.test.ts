@@ -77,9 +77,31 @@ describe('ibanDetector', () => {
     expect(found(text)).toEqual([])
   })
 
-  it('needs at least 15 characters and two digits to run', () => {
+  it('needs at least 15 characters and two digits to run, and a run of 15 or a separator', () => {
     expect(ibanDetector.mayContain?.('DE89 short')).toBe(false)
     expect(ibanDetector.mayContain?.('no digits in this sentence')).toBe(false)
+    // A version and an id joined: no run of 15, no blank or `-`.
+    expect(ibanDetector.mayContain?.('v1.3.44f9c2a123456')).toBe(false)
+    // The shortest grouped candidates are 14 characters, a run one short of 15 when `-` separates the groups.
+    expect(ibanDetector.mayContain?.('pay:DE89-3704-0044')).toBe(true)
+    expect(ibanDetector.mayContain?.('pay DE89 3704 0044')).toBe(true)
+  })
+
+  it('says a text may hold an IBAN whenever the candidate pattern matches in it', () => {
+    // The candidate pattern of iban.ts: a false false of the precondition would be a leak.
+    const candidate = /(?<![A-Za-z0-9_])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|([ -])[A-Za-z0-9]{4}(?:\1[A-Za-z0-9]{4}){1,6}(?:\1[A-Za-z0-9]{1,4})?)(?![A-Za-z0-9_])/
+    const alphabets = ['DE0123456789', 'GBWEST0123 ', 'ab12-', 'DE89.0123_x', 'Gb0123456789 -.']
+    let seed = 11
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), (seed >>> 8) % n)
+    let matching = 0
+    for (let i = 0; i < 20_000; i += 1) {
+      const alphabet = alphabets[i % alphabets.length] as string
+      const text = Array.from({ length: 10 + next(30) }, () => alphabet.charAt(next(alphabet.length))).join('')
+      if (!candidate.test(text)) continue
+      matching += 1
+      expect([text, ibanDetector.mayContain?.(text)]).toEqual([text, true])
+    }
+    expect(matching).toBeGreaterThan(200)
   })
 
   it.each([

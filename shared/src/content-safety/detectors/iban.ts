@@ -101,6 +101,10 @@ export const ibanDetector: Detector = createRegexDetector({
   pattern: IBAN_CANDIDATE,
   check: checkIban,
   // Only the two check digits are sure to be digits: some BBANs may be all letters (Saint Lucia's `4!a24!c`), so
-  // a stronger digit requirement would be a leak.
-  mayContain: createPrecondition({ minLength: MIN_IBAN_LENGTH, digits: 2, confirm: hasCountryAndCheckDigits }),
+  // a stronger digit requirement would be a leak. A compact candidate is a run of 15 or more letters and digits (a
+  // base64 run that long); a grouped one has its separator, a blank or a `-`.
+  mayContain: createPrecondition([
+    { minLength: MIN_IBAN_LENGTH, digits: 2, minRun: MIN_IBAN_LENGTH, confirm: hasCountryAndCheckDigits },
+    { minLength: MIN_IBAN_LENGTH, digits: 2, anyOf: [' ', '-'], confirm: hasCountryAndCheckDigits },
+  ]),
 })
