@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { findEncodedRuns, MAX_ENCODED_RUN, mayHoldEncodedRun, unescapeText } from './decode.js'
+import { seededRandom } from './testing/fixtures.js'
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64')
 const hex = (text: string): string => Buffer.from(text).toString('hex')
@@ -85,8 +86,7 @@ describe('findEncodedRuns', () => {
       )
     // Hex digits and other letters, in one case mostly (the lowercase walk) and sometimes both or an `x`.
     const alphabets = ['0123456789abcdef', '0123456789abcdefgz', 'abcdefz/.', '0123456789abcdefxZ', '0123456789abcdef-_ =']
-    let seed = 5
-    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), (seed >>> 8) % n)
+    const next = seededRandom(5)
     let holding = 0
     for (let i = 0; i < 5_000; i += 1) {
       const alphabet = alphabets[i % alphabets.length] as string

@@ -19,6 +19,15 @@ export function syntheticBody(length: number, alphabet: string, seed: number): s
   return text
 }
 
+/** A deterministic generator of integers below `n` (the same linear congruential generator), for generated texts. */
+export function seededRandom(seed: number): (n: number) => number {
+  let state = seed
+  return (n) => {
+    state = (state * 1103515245 + 12345) % 2147483648
+    return (state >>> 8) % n
+  }
+}
+
 /** An allow decision whose content obligations are the given actions. */
 export function allowDecision(
   actions: Partial<Obligations['contentActions']>,
