@@ -25,8 +25,8 @@
  * operations and no allocation.
  *
  * Most rows need something ordinary strings lack (a digit, a capital letter or `_`, punctuation, seven digits, a
- * `-`). Ten such features of the profile (featuresOf) pick one of 1,024 row lists, made when the table is built:
- * the rows whose needed characters, letters, digits and run that combination has. The others cannot hold, so a
+ * `-`). Ten such features of the profile (featuresOf) pick one of 1,024 row lists, each made the first time it is
+ * needed: the rows whose needed characters, letters, digits and run that combination has. The others cannot hold, so a
  * lowercase word is read against 2 of the built-in detectors' 28 rows, a line of prose against 3, a path against 5.
  *
  * The answer is exactly the detectors' own `mayContain` answers: each row is one compiled requirement, tested in
@@ -60,8 +60,10 @@ export interface Screen {
   readonly detectors: readonly Detector[]
   /** ROW integers per row. */
   readonly rows: Int32Array
-  /** Per combination of FEATURES (featuresOf): the indexes of the rows that may hold, in order. */
-  readonly lists: readonly Int32Array[]
+  /** Per row: the features it needs (neededFeatures). */
+  readonly needs: Int32Array
+  /** Per combination of features (featuresOf): the indexes of the rows that may hold, in order; made on first use. */
+  readonly lists: (Int32Array | undefined)[]
   /** Per row: the compiled requirement whose rest is asked once its masks and digit shape hold, if any is left. */
   readonly rests: readonly (CompiledRequirement | undefined)[]
   /**
@@ -102,7 +104,8 @@ function buildScreen(detectors: readonly Detector[]): Screen {
   const table = Int32Array.from(rows)
   const mutable = copy.flatMap((detector, index) => (Object.isFrozen(detector) ? [] : [index]))
   const keyTests = rests.map((rest) => (rest?.onlyKey === true ? rest.key : undefined))
-  return { detectors: copy, rows: table, lists: rowLists(table), rests, keyTests, calls, mutable, built: copy.map((detector) => detector.mayContain) }
+  const lists = Array.from({ length: FEATURES }, () => undefined)
+  return { detectors: copy, rows: table, needs: rowNeeds(table), lists, rests, keyTests, calls, mutable, built: copy.map((detector) => detector.mayContain) }
 }
 
 /** The digits' presence bits in a profile's `low` mask (`0` is bit 16). */
@@ -126,9 +129,9 @@ const FEATURES = 1 << 10
  * character of 64–95 (2: a capital letter, `@`, `_`, `[`…), a character of 32–63 other than a digit (4: blank,
  * punctuation), one of 96–127 (8: lowercase letters, `{`, `|`…). And six that few strings have and some rows need,
  * chosen by counting the rows read per string of the bench's mix (12.3 with the first four, 5.9 with all ten):
- * seven digits or more (16: every number detector), a base64 run of LONG_RUN (32: an AWS secret key), `-` (64: `sk-`
- * keys, PEM headers, command-line flags), `:` (128: URLs, IPv6, `Bearer:`-style headers), an `x` (256: Slack's
- * `xox…`) and a `b` (512: `Bearer`, `Basic`) in either case.
+ * seven digits or more (16: the phone, card, SSN and passport rows), a base64 run of LONG_RUN (32: an AWS secret
+ * key), `-` (64: `sk-` keys, PEM headers, command-line flags), `:` (128: URLs, IPv6 addresses), an `x` (256:
+ * Slack's `xox…`) and a `b` (512: `Bearer`, `Basic`) in either case.
  */
 function featuresOf(digits: number, longestRun: number, low: number, upper: number, lower: number): number {
   const letters = upper | lower
@@ -163,13 +166,25 @@ function neededFeatures(rows: Int32Array, r: number): number {
   return needed
 }
 
-/** For each combination of features, the rows whose needed features it has (see the top of the file). */
-function rowLists(rows: Int32Array): Int32Array[] {
-  const needed: number[] = []
-  for (let r = 0; r < rows.length; r += ROW) needed.push(neededFeatures(rows, r))
-  return Array.from({ length: FEATURES }, (_, features) =>
-    Int32Array.from(needed.flatMap((need, row) => ((need & ~features) === 0 ? [row] : []))),
-  )
+/** Each row's needed features (neededFeatures). */
+function rowNeeds(rows: Int32Array): Int32Array {
+  const needs = new Int32Array(rows.length / ROW)
+  for (let row = 0; row < needs.length; row += 1) needs[row] = neededFeatures(rows, row * ROW)
+  return needs
+}
+
+/**
+ * The rows whose needed features a combination has (see the top of the file), made the first time a string with
+ * that combination is screened and kept: a screen made for one call (a custom list) builds only the few lists its
+ * strings need.
+ */
+function listOf(screen: Screen, features: number): Int32Array {
+  const { needs } = screen
+  const rows: number[] = []
+  for (let row = 0; row < needs.length; row += 1) if (((needs[row] as number) & ~features) === 0) rows.push(row)
+  const list = Int32Array.from(rows)
+  screen.lists[features] = list
+  return list
 }
 
 const SCREENS = new WeakMap<readonly Detector[], Screen>()
@@ -218,7 +233,8 @@ export function screenText(screen: Screen, text: string, context: DetectorContex
   // Copied out of the shared profile: a rest or a call below may profile another text.
   const { length, longestRun, digits, low, upper, lower } = profileOf(text)
   const letters = upper | lower
-  const list = screen.lists[featuresOf(digits, longestRun, low, upper, lower)] as Int32Array
+  const features = featuresOf(digits, longestRun, low, upper, lower)
+  const list = screen.lists[features] ?? listOf(screen, features)
   let candidates: number[] | undefined
   let last = -1
   for (let index = 0; index < list.length; index += 1) {
