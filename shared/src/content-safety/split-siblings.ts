@@ -9,8 +9,8 @@
  * whose first digits are glued to a letter (`4f9c2a…` after `v1.0.8`): those begin an identifier, not a group of a
  * number, and running on into one only blurs the number before it (a phone number and the next id read as one
  * run of too many digits). A finding that spans two siblings or more is reported as one finding per sibling part,
- * each with the same type and its own span in its own string (so an action redacts every part). It is dropped when one of its
- * parts overlaps what that sibling's own scan found: the sibling's own value already explains it
+ * each with the same type and its own span in its own string (so an action redacts every part). It is dropped
+ * when one of its parts overlaps what that sibling's own scan found: the sibling's own value already explains it
  * (`["Ada", "ada@example.org"]` joined gives `Adaada@example.org`, which is not a new value); and a first or last
  * sibling that only lengthens a value the others already make is left out of it (see trimPieces). A named
  * secret in array elements is the exception to both: a token cut in two often matches its pattern in its first
