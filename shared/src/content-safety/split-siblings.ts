@@ -96,11 +96,16 @@ interface Run {
   out: Map<string, SiblingPart> | undefined
 }
 
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
 function hasDigit(text: string): boolean {
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i)
-    if (code >= 48 && code <= 57) return true
-  }
+  for (let i = 0; i < text.length; i += 1) if (isDigit(text.charCodeAt(i))) return true
   return false
 }
 
@@ -122,14 +127,6 @@ function scanJoined(parts: readonly string[], first: number, joiner: string, run
     run.out ??= new Map()
     for (const piece of pieces) run.out.set(`${piece.index}:${piece.start}:${piece.end}:${piece.type}`, piece)
   }
-}
-
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57
 }
 
 /**
